@@ -108,6 +108,10 @@ class Event:
     actor_text: str | None = None
     mention_start: int | None = None
     mention_end: int | None = None
+    # The words that dated the event ("on Thursday", "am Donnerstag", "in 2014"), or None when the event
+    # simply takes the article's date. Kept so that the date can be re-resolved when an analyst later
+    # dates an undated article (geo.dates.resolve_relative(date_expression, article_date, language)).
+    date_expression: str | None = None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,406 @@
+"""conflictmap dashboard: `streamlit run dashboard/app.py` (or `make dashboard`).
+
+The page is wiring only: the view (date, filters) lives in the URL, `dashboard.data` asks `geo` for the
+layers, `dashboard.mapview` draws them offline, and the panels call the store for annotations and ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ (not the repo root) on sys.path.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from dashboard import annotate, data, ingest, mapview, reader, urlstate  # noqa: E402
+from dashboard.urlstate import ViewState  # noqa: E402
+from geo.store import AnnotationError, Store  # noqa: E402
+
+MAP_KEY = "map"
+PLAY_DELAY_S = 1.0
+NEAR_DEG = 0.01  # a click on a marker returns the marker's own coordinates; this absorbs rounding
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(path: str) -> Store:
+    return Store(path)
+
+
+def _init_state(store: Store) -> None:
+    """First run of a session: widget values from the URL (a shared link opens the same view)."""
+    if st.session_state.get("_init"):
+        return
+    view = urlstate.parse(st.query_params)
+    lo, hi = data.date_bounds(store)
+    st.session_state["date"] = min(max(view.date or hi, lo), hi)
+    st.session_state["f_country"] = view.countries
+    st.session_state["f_actor"] = view.actors
+    st.session_state["f_kind"] = view.kinds
+    st.session_state["f_lang"] = view.languages
+    st.session_state["f_minconf"] = view.min_confidence
+    st.session_state["f_article"] = view.article_id
+    st.session_state["osm"] = view.osm
+    st.session_state["_init"] = True
+
+
+def _view() -> ViewState:
+    return ViewState(
+        date=st.session_state.get("date"),
+        countries=list(st.session_state.get("f_country") or []),
+        actors=list(st.session_state.get("f_actor") or []),
+        kinds=list(st.session_state.get("f_kind") or []),
+        languages=list(st.session_state.get("f_lang") or []),
+        min_confidence=float(st.session_state.get("f_minconf") or 0.0),
+        article_id=st.session_state.get("f_article"),
+        osm=bool(st.session_state.get("osm")),
+    )
+
+
+# --- callbacks (run before the script, so they may set widget values) ---------------------------------
+
+
+def _goto_event(dates: list[dt.date], forward: bool) -> None:
+    current = st.session_state["date"]
+    if forward:
+        later = [d for d in dates if d > current]
+        if later:
+            st.session_state["date"] = later[0]
+    else:
+        earlier = [d for d in dates if d < current]
+        if earlier:
+            st.session_state["date"] = earlier[-1]
+
+
+def _toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+
+
+def _article_chosen(articles: pd.DataFrame, bounds: tuple[dt.date, dt.date]) -> None:
+    """Choosing an article moves the date to the article's date (when it has one)."""
+    aid = st.session_state.get("f_article")
+    st.session_state.pop("selected", None)
+    if aid is None:
+        return
+    row = articles[articles["article_id"] == aid]
+    if len(row) and pd.notna(row.iloc[0]["date"]):
+        day = row.iloc[0]["date"].date()
+        st.session_state["date"] = min(max(day, bounds[0]), bounds[1])
+
+
+def _mention_chosen(mentions: pd.DataFrame) -> None:
+    key = st.session_state.get("reader_mention")
+    if not key:
+        return
+    hit = mentions[mentions["target_key"] == key]
+    if len(hit):
+        r = hit.iloc[0]
+        st.session_state["selected"] = {"type": "mention", "key": key}
+        if pd.notna(r["latitude"]):
+            st.session_state["sel_point"] = (float(r["latitude"]), float(r["longitude"]))
+            st.session_state["_center"] = [float(r["latitude"]), float(r["longitude"])]
+
+
+# --- page parts -------------------------------------------------------------------------------------
+
+
+def sidebar(store: Store, opts: data.Options, articles: pd.DataFrame, bounds: tuple[dt.date, dt.date]) -> str:
+    sb = st.sidebar
+    sb.title("conflictmap")
+    analyst = sb.text_input("Analyst name", key="analyst", help="Stored with every annotation you make.")
+    sb.subheader("Filters")
+    sb.multiselect("Country", list(opts.countries), key="f_country")
+    sb.multiselect("Actor", list(opts.actors), key="f_actor")
+    sb.multiselect("Event kind", list(opts.kinds), key="f_kind")
+    sb.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="f_minconf")
+    sb.multiselect("Language", list(opts.languages), key="f_lang")
+    ids = [None, *[int(a) for a in articles["article_id"]]]
+    if st.session_state.get("f_article") not in ids:
+        st.session_state["f_article"] = None
+    labels = {int(r["article_id"]): reader.article_label(r) for r in articles.to_dict("records")}
+    sb.selectbox(
+        "Article",
+        ids,
+        format_func=lambda a: "All articles" if a is None else labels.get(a, str(a)),
+        key="f_article",
+        on_change=_article_chosen,
+        args=(articles, bounds),
+    )
+    sb.checkbox(
+        "Online basemap (OpenStreetMap tiles)",
+        key="osm",
+        help="Off by default: the bundled boundaries need no network. On, the browser fetches tiles "
+        "from tile.openstreetmap.org.",
+    )
+    with sb.expander("Annotations: export / import"):
+        payload = json.dumps(store.export_annotations(), ensure_ascii=False, indent=1)
+        st.download_button(
+            "Export annotations (JSON)", payload, file_name="annotations.json", mime="application/json"
+        )
+        up = st.file_uploader("Import annotations (JSON)", type=["json"], key="ann_upload")
+        if up is not None and st.button("Import", key="ann_import"):
+            try:
+                rows = json.loads(up.getvalue().decode("utf-8"))
+                n = store.import_annotations(rows if isinstance(rows, list) else [])
+                st.success(f"Imported {n} new annotation(s)")
+            except (ValueError, AnnotationError) as exc:
+                st.error(f"Import failed: {exc}")
+    with sb.expander("Add articles (upload or paste)"):
+        ingest_panel(store)
+    return analyst or ""
+
+
+def ingest_panel(store: Store) -> None:
+    files = st.file_uploader(
+        "Files (.txt, .html, .json, .jsonl, .csv)", accept_multiple_files=True, key="ingest_files"
+    )
+    pasted = st.text_area("...or paste an article", key="ingest_text", height=120)
+    title = st.text_input("Title of the pasted article (optional)", key="ingest_title")
+    date = st.text_input("Date of the pasted article (optional, YYYY-MM-DD)", key="ingest_date")
+    if st.button("Ingest", key="ingest_go"):
+        uploads = [(f.name, f.getvalue()) for f in files or []]
+        with st.spinner("Geoparsing..."):
+            report = ingest.ingest_uploads(store, uploads, pasted, title, date)
+        st.session_state["ingest_report"] = report
+    report = st.session_state.get("ingest_report")
+    if report is not None:
+        (st.error if report.rejected and not report.new else st.success)(report.summary())
+        table = pd.DataFrame(
+            [
+                {"file": f.source, "status": f.status, "articles": f.articles, "mentions": f.mentions,
+                 "events": f.events, "reason": f.reason}
+                for f in report.files
+            ]
+        )
+        st.dataframe(table, hide_index=True)
+        for f in report.rejected:
+            st.warning(f"{f.source}: {f.reason}")
+
+
+def time_bar(store: Store, view: ViewState, bounds: tuple[dt.date, dt.date]) -> None:
+    dates = data.event_dates(store, view)
+    c_prev, c_play, c_next, c_slider = st.columns([1, 1, 1, 9], vertical_alignment="bottom")
+    c_prev.button("◀ Event", key="prev_event", on_click=_goto_event, args=(dates, False),
+                  help="Previous date with an event")
+    c_play.button("⏸ Pause" if st.session_state.get("playing") else "▶ Play", key="play",
+                  on_click=_toggle_play)
+    c_next.button("Event ▶", key="next_event", on_click=_goto_event, args=(dates, True),
+                  help="Next date with an event")
+    c_slider.slider(
+        "Date",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        step=dt.timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="date",
+    )
+
+
+def _near(df: pd.DataFrame | None, lat: float, lon: float) -> pd.DataFrame:
+    if df is None or len(df) == 0:
+        return pd.DataFrame()
+    mask = ((df["latitude"].astype(float) - lat).abs() < NEAR_DEG) & (
+        (df["longitude"].astype(float) - lon).abs() < NEAR_DEG
+    )
+    return df[mask]
+
+
+def handle_map_output(out: dict | None) -> None:
+    """Turn a new marker click into a selected place; remember plain map clicks for 'set point'."""
+    if not out:
+        return
+    obj = out.get("last_object_clicked")
+    if obj and obj != st.session_state.get("_last_obj"):
+        st.session_state["_last_obj"] = obj
+        st.session_state["sel_point"] = (float(obj["lat"]), float(obj["lng"]))
+        st.session_state.pop("selected", None)
+        st.rerun()
+    click = out.get("last_clicked")
+    if click and click != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = click
+        st.session_state["map_click"] = click
+        st.rerun()
+
+
+def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> None:
+    point = st.session_state.get("sel_point")
+    selected = st.session_state.get("selected")
+    mentions_all = store.mentions_df()
+    events_all = store.events_df()
+    targets: list[tuple[str, dict]] = []
+    if point is not None:
+        lat, lon = point
+        for rec in _near(layers.control, lat, lon).to_dict("records"):
+            st.markdown(
+                f"**{rec.get('name')}**: held by **{rec.get('controller') or rec.get('state')}** since "
+                f"{mapview._date_text(rec.get('since'), rec.get('since_precision'))}"
+            )
+            if rec.get("evidence"):
+                st.caption(f"“{rec['evidence']}” — {rec.get('title') or rec.get('source')}")
+        ev_here = _near(events_all[events_all["latitude"].notna()], lat, lon)
+        me_here = _near(mentions_all[mentions_all["latitude"].notna()], lat, lon)
+        targets += [("event", r) for r in ev_here.to_dict("records")]
+        targets += [("mention", r) for r in me_here.head(200).to_dict("records")]
+    if selected:
+        frame = mentions_all if selected["type"] == "mention" else events_all
+        hit = frame[frame["target_key"] == selected["key"]]
+        if len(hit) and not any(t == selected["type"] and r["target_key"] == selected["key"] for t, r in targets):
+            targets.insert(0, (selected["type"], hit.iloc[0].to_dict()))
+    if not targets:
+        st.info("Click a marker on the map, or choose a place in the article reader, to inspect and annotate it.")
+        return
+
+    def label(i: int) -> str:
+        t, r = targets[i]
+        if t == "event":
+            return f"event: {r.get('kind')} {r.get('place') or r.get('place_text')} ({r.get('actor') or '?'})"
+        return f"mention: “{r.get('text')}” in {r.get('title') or r.get('source')}"
+
+    index = 0
+    if selected:
+        for i, (t, r) in enumerate(targets):
+            if t == selected["type"] and r["target_key"] == selected["key"]:
+                index = i
+                break
+    choice = st.selectbox("Item at this place", range(len(targets)), index=index, format_func=label,
+                          key="sel_item")
+    t, row = targets[choice]
+    annotate.render_panel(store, t, row, analyst=analyst, last_clicked=st.session_state.get("map_click"),
+                          mentions=mentions_all, key="ann")
+
+
+def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
+    st.dataframe(reader.article_table(articles), hide_index=True, height=200)
+    aid = view.article_id
+    if aid is None:
+        st.caption("Choose an article in the sidebar (Article) to read it with its places highlighted.")
+        return
+    art = store.article(aid)
+    if not art:
+        st.warning("That article is not in the store.")
+        return
+    mentions = store.mentions_df(aid)
+    st.markdown(f"#### {art.get('title') or art.get('source')}")
+    st.caption(f"{art.get('source')} · {art.get('language') or '?'} · "
+               f"{reader.article_label(art).split(' · ')[0]}")
+    if len(mentions):
+        options = [None, *mentions.sort_values("start")["target_key"].tolist()]
+        by_key = {r["target_key"]: r for r in mentions.to_dict("records")}
+        st.selectbox(
+            "Place in this article",
+            options,
+            format_func=lambda k: "—" if k is None else (
+                f"{by_key[k]['text']} → {by_key[k].get('name') or 'unresolved'} "
+                f"[{reader.STATUS_LABEL[reader.mention_status(by_key[k])]}]"),
+            key="reader_mention",
+            on_change=_mention_chosen,
+            args=(mentions,),
+        )
+    st.markdown(reader.legend_html(), unsafe_allow_html=True)
+    sel = st.session_state.get("selected") or {}
+    st.markdown(reader.highlight_html(art["text"], mentions, sel.get("key")), unsafe_allow_html=True)
+    events = store.events_df(aid)
+    if len(events):
+        st.markdown("**Events read from this article**")
+        st.dataframe(
+            events[["kind", "actor", "place", "event_date", "date_precision", "status", "evidence"]],
+            hide_index=True,
+        )
+
+
+def main() -> None:
+    st.set_page_config(page_title="conflictmap", layout="wide")
+    store = get_store(str(data.default_store_path()))
+    _init_state(store)
+    if "_pending_date" in st.session_state:  # set by Play at the end of the previous run
+        st.session_state["date"] = st.session_state.pop("_pending_date")
+    articles = store.articles_df()
+    bounds = data.date_bounds(store)
+    st.session_state["date"] = min(max(st.session_state["date"], bounds[0]), bounds[1])
+    opts = data.options(store)
+    analyst = sidebar(store, opts, articles, bounds)
+    view = _view()
+
+    annotate.show_flash()
+    if articles.empty:
+        st.info("The store is empty: add articles in the sidebar (upload or paste), or run `make seed`.")
+    time_bar(store, view, bounds)
+    view = _view()
+    date = view.date
+
+    if st.session_state.get("_since_for") != date:
+        st.session_state["_since"] = data.previous_step(date, st.session_state.get("_shown_date"))
+        st.session_state["_since_for"] = date
+    since = st.session_state["_since"]
+    st.session_state["_shown_date"] = date
+
+    layers = data.map_layers(store, view, date, since)
+    colours = data.palette(store)
+    boundaries = data.boundaries(data.data_countries(store), not view.osm)
+    built = mapview.build_map(layers, boundaries, colours, osm_tiles=view.osm, bounds=data.data_bounds(store))
+    overlays = list(built.overlays)
+    point = st.session_state.get("sel_point")
+    if point is not None:
+        overlays.append(mapview.selection_group(point[0], point[1], "selected"))
+
+    col_map, col_side = st.columns([3, 2])
+    with col_map:
+        st.caption(
+            f"Control at **{date.isoformat()}** · {built.counts['control']} places with a control change, "
+            f"{built.counts['provinces']} provinces shaded, {built.counts['events']} events "
+            f"(new since {since.isoformat()} emphasised), {built.counts['mentions']} mentions"
+        )
+        out = st_folium(
+            built.base,
+            key=MAP_KEY,
+            height=620,
+            use_container_width=True,
+            feature_group_to_add=overlays,
+            layer_control=built.layer_control(),
+            center=st.session_state.get("_center"),
+            returned_objects=["last_object_clicked", "last_clicked"],
+        )
+    with col_side:
+        st.subheader("Selected place")
+        selection_panel(store, layers, analyst)
+    handle_map_output(out)
+
+    tab_read, tab_hist, tab_undated = st.tabs(["Article reader", "Annotation history", "Undated events"])
+    with tab_read:
+        reader_tab(store, view, articles)
+    with tab_hist:
+        history = store.annotation_history()
+        if len(history):
+            annotate.render_history(store, history, analyst=analyst, key="hist_all")
+        else:
+            st.caption("No annotations yet.")
+    with tab_undated:
+        from geo.layers import undated_events
+
+        und = undated_events(store, data.layer_filter(view))
+        if len(und):
+            st.caption("These events have no date, so they cannot be placed on the time-keyed map.")
+            st.dataframe(und[["kind", "actor", "place", "evidence", "title", "status"]], hide_index=True)
+        else:
+            st.caption("Every event has a date.")
+
+    urlstate.write(st.query_params, view)
+
+    if st.session_state.get("playing"):
+        if date >= bounds[1]:
+            st.session_state["playing"] = False
+        else:
+            time.sleep(PLAY_DELAY_S)
+            st.session_state["_pending_date"] = date + dt.timedelta(days=1)
+            st.rerun()
+
+
+main()

