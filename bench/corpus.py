@@ -19,23 +19,92 @@ from pathlib import Path
 
 __all__ = ["GeneratedText", "generate_texts", "write_corpus", "sample_places"]
 
-ACTORS_EN = ["the Taliban", "Islamic State fighters", "government forces", "the army", "rebel fighters",
-             "the militia", "the RSF", "Houthi rebels", "al-Shabaab militants", "separatist forces",
-             "the insurgents", "Kurdish fighters", "Wagner mercenaries", "the rebels"]
-ACTORS_DE = ["die Taliban", "der IS", "Regierungstruppen", "die Armee", "Rebellen", "die Miliz",
-             "die RSF-Miliz", "Huthi-Rebellen", "die Schabaab-Miliz", "Separatisten", "die Aufständischen",
-             "kurdische Kämpfer", "Wagner-Söldner", "die Islamisten"]
-PEOPLE = ["John Kirby", "Ned Price", "Heiko Maas", "Antonio Guterres", "Josep Borrell", "Amina Mohammed",
-          "Sergej Lawrow", "Annalena Baerbock", "Olaf Scholz", "Lloyd Austin", "Rafael Grossi",
-          "Martin Griffiths", "Volker Türk", "Hans Grundberg", "Nada al-Nashif", "Ahmed Hassan"]
-TITLES_EN = ["spokesman", "Defence Minister", "Foreign Minister", "UN envoy", "the governor,", "General",
-             "President", "a senior official,"]
-TITLES_DE = ["Sprecher", "Verteidigungsminister", "Außenministerin", "UN-Gesandter", "Gouverneur", "General",
-             "Präsident", "Regierungssprecher"]
+ACTORS_EN = [
+    "the Taliban",
+    "Islamic State fighters",
+    "government forces",
+    "the army",
+    "rebel fighters",
+    "the militia",
+    "the RSF",
+    "Houthi rebels",
+    "al-Shabaab militants",
+    "separatist forces",
+    "the insurgents",
+    "Kurdish fighters",
+    "Wagner mercenaries",
+    "the rebels",
+]
+ACTORS_DE = [
+    "die Taliban",
+    "der IS",
+    "Regierungstruppen",
+    "die Armee",
+    "Rebellen",
+    "die Miliz",
+    "die RSF-Miliz",
+    "Huthi-Rebellen",
+    "die Schabaab-Miliz",
+    "Separatisten",
+    "die Aufständischen",
+    "kurdische Kämpfer",
+    "Wagner-Söldner",
+    "die Islamisten",
+]
+PEOPLE = [
+    "John Kirby",
+    "Ned Price",
+    "Heiko Maas",
+    "Antonio Guterres",
+    "Josep Borrell",
+    "Amina Mohammed",
+    "Sergej Lawrow",
+    "Annalena Baerbock",
+    "Olaf Scholz",
+    "Lloyd Austin",
+    "Rafael Grossi",
+    "Martin Griffiths",
+    "Volker Türk",
+    "Hans Grundberg",
+    "Nada al-Nashif",
+    "Ahmed Hassan",
+]
+TITLES_EN = [
+    "spokesman",
+    "Defence Minister",
+    "Foreign Minister",
+    "UN envoy",
+    "the governor,",
+    "General",
+    "President",
+    "a senior official,",
+]
+TITLES_DE = [
+    "Sprecher",
+    "Verteidigungsminister",
+    "Außenministerin",
+    "UN-Gesandter",
+    "Gouverneur",
+    "General",
+    "Präsident",
+    "Regierungssprecher",
+]
 WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAYS_DE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
-MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-             "November", "Dezember"]
+MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 EN = [
     "{actor_c} captured {p1} on {wd} after days of heavy fighting, local officials said.",
@@ -49,7 +118,7 @@ EN = [
     "The security forces withdrew from {p1} to a military base outside {p2}.",
     "A ceasefire agreed in {p2} was broken on {wd} when fighting resumed near {p1}.",
     "Talks between the two sides are expected to resume in {p3} next week.",
-    "\"We will not give up {p1},\" {title} {person} told reporters in {p2} on {wd}.",
+    '"We will not give up {p1}," {title} {person} told reporters in {p2} on {wd}.',
     "The United Nations said {n} families had fled {p1} for camps near {p2} since {month}.",
     "Analysts said the fall of {p1} would open the road to {p2} and cut supply lines to {p3}.",
     "In {year}, {actor} had briefly held {p1} before being pushed back towards {p2}.",
@@ -74,7 +143,7 @@ DE = [
     "Eine in {p2} vereinbarte Waffenruhe wurde am {wd} gebrochen, als bei {p1} erneut gekämpft wurde.",
     "Die Gespräche zwischen beiden Seiten sollen kommende Woche in {p3} fortgesetzt werden.",
     "„Wir werden {p1} nicht aufgeben“, sagte {title} {person} am {wd} in {p2}.",
-    "Nach Angaben der Vereinten Nationen sind seit {month_de} {n} Familien aus {p1} in Lager bei {p2} geflohen.",
+    "Laut den Vereinten Nationen sind seit {month_de} {n} Familien aus {p1} in Lager bei {p2} geflohen.",
     "Beobachter sagten, der Fall von {p1} öffne den Weg nach {p2} und schneide {p3} vom Nachschub ab.",
     "Bereits {year} hatten {actor} {p1} kurzzeitig gehalten, bevor sie Richtung {p2} zurückgedrängt wurden.",
     "Die Preise für Brot und Treibstoff in {p1} haben sich verdoppelt, seit Konvois aus {p2} ausbleiben.",
@@ -116,15 +185,20 @@ def sample_places(n: int = 3000, seed: int = 1) -> list[str]:
             break
         for m in gaz.lookup(name, fuzzy=False, limit=1):
             p = m.place
-            if m.how == "exact" and p.name.isascii() and p.name not in seen and (
-                p.population >= 1000 or p.feature_code == "ADM1" or p.feature_code.startswith("PCL")
+            if (
+                m.how == "exact"
+                and p.name.isascii()
+                and p.name not in seen
+                and (p.population >= 1000 or p.feature_code == "ADM1" or p.feature_code.startswith("PCL"))
             ):
                 seen.add(p.name)
                 out.append(p.name)
     return out
 
 
-def generate_texts(n: int = 2000, seed: int = 7, size: int = 4000, places: list[str] | None = None) -> list[GeneratedText]:
+def generate_texts(
+    n: int = 2000, seed: int = 7, size: int = 4000, places: list[str] | None = None
+) -> list[GeneratedText]:
     """`n` articles of about `size` characters, alternating English and German, deterministic per seed."""
     rng = random.Random(seed)
     pool = places if places is not None else sample_places(seed=seed)

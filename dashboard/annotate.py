@@ -199,6 +199,13 @@ def candidates_for(store: Store, target_type: str, row: dict, mentions: pd.DataF
     return list(store.candidates(int(mention_id)))
 
 
+def panel_key(target_type: str, target_key: str) -> str:
+    """Widget-key prefix per target, so that one item's half-typed edits never show on another."""
+    import hashlib
+
+    return "ann_" + hashlib.sha1(f"{target_type}|{target_key}".encode()).hexdigest()[:10]
+
+
 def describe(target_type: str, row: dict) -> str:
     if target_type == "mention":
         where = row.get("name") or "unresolved"

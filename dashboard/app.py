@@ -175,8 +175,14 @@ def ingest_panel(store: Store) -> None:
         (st.error if report.rejected and not report.new else st.success)(report.summary())
         table = pd.DataFrame(
             [
-                {"file": f.source, "status": f.status, "articles": f.articles, "mentions": f.mentions,
-                 "events": f.events, "reason": f.reason}
+                {
+                    "file": f.source,
+                    "status": f.status,
+                    "articles": f.articles,
+                    "mentions": f.mentions,
+                    "events": f.events,
+                    "reason": f.reason,
+                }
                 for f in report.files
             ]
         )
@@ -188,12 +194,19 @@ def ingest_panel(store: Store) -> None:
 def time_bar(store: Store, view: ViewState, bounds: tuple[dt.date, dt.date]) -> None:
     dates = data.event_dates(store, view)
     c_prev, c_play, c_next, c_slider = st.columns([1, 1, 1, 9], vertical_alignment="bottom")
-    c_prev.button("◀ Event", key="prev_event", on_click=_goto_event, args=(dates, False),
-                  help="Previous date with an event")
-    c_play.button("⏸ Pause" if st.session_state.get("playing") else "▶ Play", key="play",
-                  on_click=_toggle_play)
-    c_next.button("Event ▶", key="next_event", on_click=_goto_event, args=(dates, True),
-                  help="Next date with an event")
+    c_prev.button(
+        "◀ Event",
+        key="prev_event",
+        on_click=_goto_event,
+        args=(dates, False),
+        help="Previous date with an event",
+    )
+    c_play.button(
+        "⏸ Pause" if st.session_state.get("playing") else "▶ Play", key="play", on_click=_toggle_play
+    )
+    c_next.button(
+        "Event ▶", key="next_event", on_click=_goto_event, args=(dates, True), help="Next date with an event"
+    )
     c_slider.slider(
         "Date",
         min_value=bounds[0],
@@ -202,6 +215,18 @@ def time_bar(store: Store, view: ViewState, bounds: tuple[dt.date, dt.date]) -> 
         format="YYYY-MM-DD",
         key="date",
     )
+
+
+def _text(value: object) -> str:
+    """A display string; missing values (None, NaN, NA) become ''."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def _near(df: pd.DataFrame | None, lat: float, lon: float) -> pd.DataFrame:
@@ -252,29 +277,46 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
     if selected:
         frame = mentions_all if selected["type"] == "mention" else events_all
         hit = frame[frame["target_key"] == selected["key"]]
-        if len(hit) and not any(t == selected["type"] and r["target_key"] == selected["key"] for t, r in targets):
+        if len(hit) and not any(
+            t == selected["type"] and r["target_key"] == selected["key"] for t, r in targets
+        ):
             targets.insert(0, (selected["type"], hit.iloc[0].to_dict()))
     if not targets:
-        st.info("Click a marker on the map, or choose a place in the article reader, to inspect and annotate it.")
+        st.info(
+            "Click a marker on the map, or choose a place in the article reader, to inspect and annotate it."
+        )
         return
 
-    def label(i: int) -> str:
-        t, r = targets[i]
-        if t == "event":
-            return f"event: {r.get('kind')} {r.get('place') or r.get('place_text')} ({r.get('actor') or '?'})"
-        return f"mention: “{r.get('text')}” in {r.get('title') or r.get('source')}"
+    by_id = {f"{t}|{r['target_key']}": (t, r) for t, r in targets}
 
-    index = 0
-    if selected:
-        for i, (t, r) in enumerate(targets):
-            if t == selected["type"] and r["target_key"] == selected["key"]:
-                index = i
-                break
-    choice = st.selectbox("Item at this place", range(len(targets)), index=index, format_func=label,
-                          key="sel_item")
-    t, row = targets[choice]
-    annotate.render_panel(store, t, row, analyst=analyst, last_clicked=st.session_state.get("map_click"),
-                          mentions=mentions_all, key="ann")
+    def label(option: str) -> str:
+        t, r = by_id[option]
+        article = _text(r.get("title")) or _text(r.get("source"))
+        if t == "event":
+            return (
+                f"event #{r.get('event_id')}: {_text(r.get('kind'))} "
+                f"{_text(r.get('place')) or _text(r.get('place_text'))} "
+                f"({_text(r.get('actor')) or 'unknown actor'}) · {article}"
+            )
+        return f"mention: “{_text(r.get('text'))}” at {r.get('start')} in {article}"
+
+    options = list(by_id)
+    wanted = f"{selected['type']}|{selected['key']}" if selected else None
+    if wanted in by_id and st.session_state.get("_sel_wanted") != wanted:
+        # a new selection from the reader or the map: show it, whatever was picked before
+        st.session_state["sel_item"] = wanted
+    st.session_state["_sel_wanted"] = wanted
+    choice = st.selectbox("Item at this place", options, format_func=label, key="sel_item")
+    t, row = by_id[choice]
+    annotate.render_panel(
+        store,
+        t,
+        row,
+        analyst=analyst,
+        last_clicked=st.session_state.get("map_click"),
+        mentions=mentions_all,
+        key=annotate.panel_key(t, row["target_key"]),
+    )
 
 
 def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
@@ -289,17 +331,24 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
         return
     mentions = store.mentions_df(aid)
     st.markdown(f"#### {art.get('title') or art.get('source')}")
-    st.caption(f"{art.get('source')} · {art.get('language') or '?'} · "
-               f"{reader.article_label(art).split(' · ')[0]}")
+    st.caption(
+        f"{art.get('source')} · {art.get('language') or '?'} · {reader.article_label(art).split(' · ')[0]}"
+    )
     if len(mentions):
         options = [None, *mentions.sort_values("start")["target_key"].tolist()]
         by_key = {r["target_key"]: r for r in mentions.to_dict("records")}
         st.selectbox(
             "Place in this article",
             options,
-            format_func=lambda k: "—" if k is None else (
-                f"{by_key[k]['text']} → {by_key[k].get('name') or 'unresolved'} "
-                f"[{reader.STATUS_LABEL[reader.mention_status(by_key[k])]}]"),
+            format_func=lambda k: (
+                "—"
+                if k is None
+                else (
+                    f"{by_key[k]['text']} (at {by_key[k]['start']}) → "
+                    f"{_text(by_key[k].get('name')) or 'unresolved'} "
+                    f"[{reader.STATUS_LABEL[reader.mention_status(by_key[k])]}]"
+                )
+            ),
             key="reader_mention",
             on_change=_mention_chosen,
             args=(mentions,),

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,15 +175,17 @@ class DataLayer(branca.element.MacroElement):
         {% macro script(this, kwargs) %}
         (function(parent, D) {
         {{ this.body }}
-        })({{ this._parent.get_name() }}, {{ this.data_json }});
+        })({{ this._parent.get_name() }},
+        /*cm-data:{{ this.layer }}*/{{ this.data_json }}/*cm-end*/);
         {% endmacro %}
         """
     )
 
-    def __init__(self, body: str, data: Any) -> None:
+    def __init__(self, body: str, data: Any, layer: str) -> None:
         super().__init__()
         self._name = "DataLayer"
         self.body = body
+        self.layer = layer  # named in the script so tests and tools can find each layer's table
         self.data_json = _js_json(data)
 
 
@@ -657,7 +660,7 @@ def build_base_map(
             m
         )
     base = folium.FeatureGroup(name="Boundaries (offline)", overlay=False, control=True)
-    base.add_child(DataLayer(BOUNDARIES_JS, boundaries))
+    base.add_child(DataLayer(BOUNDARIES_JS, boundaries, "boundaries"))
     base.add_to(m)
     m.add_child(StaticScript(HELPERS_JS), name="cm_helpers")
     m.add_child(StaticScript(legend_js(colours)), name="cm_legend")
@@ -675,35 +678,35 @@ def build_overlays(
 
     data, counts["provinces"] = province_rows(layers.provinces, colours)
     g = folium.FeatureGroup(name="Provinces (by capital)", overlay=True)
-    g.add_child(DataLayer(PROVINCES_JS, data))
+    g.add_child(DataLayer(PROVINCES_JS, data, "provinces"))
     groups.append(g)
 
     data, counts["control"] = control_points(layers.control, colours)
     g = folium.FeatureGroup(name="Control at date", overlay=True)
-    g.add_child(DataLayer(CONTROL_JS, data))
+    g.add_child(DataLayer(CONTROL_JS, data, "control"))
     groups.append(g)
 
     data, counts["events"] = event_rows(layers.events, colours, layers.new_since)
     g = folium.FeatureGroup(name="Events up to date", overlay=True)
     if counts["events"] > EVENTS_CLUSTER_THRESHOLD:
         cluster = OfflineMarkerCluster(options={"maxClusterRadius": 40, "disableClusteringAtZoom": 10})
-        cluster.add_child(DataLayer(EVENTS_JS, data))
+        cluster.add_child(DataLayer(EVENTS_JS, data, "events"))
         g.add_child(cluster)
     else:
-        g.add_child(DataLayer(EVENTS_JS, data))
+        g.add_child(DataLayer(EVENTS_JS, data, "events"))
     groups.append(g)
 
     data, counts["mentions"] = mention_rows(layers.mentions)
     counts["mention_places"] = len(data["rows"])
     g = folium.FeatureGroup(name="Mentions (clustered)", overlay=True, show=True)
     cluster = OfflineMarkerCluster(options={"maxClusterRadius": 50})
-    cluster.add_child(DataLayer(MENTIONS_JS, data))
+    cluster.add_child(DataLayer(MENTIONS_JS, data, "mentions"))
     g.add_child(cluster)
     groups.append(g)
 
     data, counts["datelines"] = dateline_rows(layers.datelines)
     g = folium.FeatureGroup(name="Datelines (filed from)", overlay=True)
-    g.add_child(DataLayer(DATELINE_JS, data))
+    g.add_child(DataLayer(DATELINE_JS, data, "datelines"))
     groups.append(g)
     return groups, counts
 
@@ -722,6 +725,14 @@ def build_map(
     base = build_base_map(boundaries, colours, osm_tiles=osm_tiles, center=center, zoom=zoom, bounds=bounds)
     overlays, counts = build_overlays(layers, colours)
     return BuiltMap(base=base, overlays=overlays, counts=counts)
+
+
+def layer_tables(script: str) -> dict[str, list]:
+    """The JSON tables of every DataLayer in a rendered script, by layer name (for tests and debugging)."""
+    out: dict[str, list] = {}
+    for name, payload in re.findall(r"/\*cm-data:(\w+)\*/(.*?)/\*cm-end\*/", script, flags=re.S):
+        out.setdefault(name, []).append(json.loads(payload))
+    return out
 
 
 def render_html(built: BuiltMap) -> str:
@@ -757,5 +768,7 @@ L.tooltip({permanent: true, direction: 'top', offset: [0, -14], className: 'cm-l
 def selection_group(lat: float, lon: float, label: str) -> folium.FeatureGroup:
     """A ring around the place the analyst selected (from the reader or a map click)."""
     g = folium.FeatureGroup(name="Selection", overlay=True, control=False)
-    g.add_child(DataLayer(SELECTION_JS, {"lat": _round(lat), "lon": _round(lon), "label": esc(label)}))
+    g.add_child(
+        DataLayer(SELECTION_JS, {"lat": _round(lat), "lon": _round(lon), "label": esc(label)}, "selection")
+    )
     return g

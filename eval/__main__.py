@@ -40,18 +40,42 @@ def _fmt(x: float, pct: bool = True) -> str:
 
 
 HEADER = (
-    "corpus", "system", "docs", "gold", "pred", "P", "R", "F1", "F1ovl", "F1crd",
-    "A@161", "med km", "A@161all", "AUC", "sec",
+    "corpus",
+    "system",
+    "docs",
+    "gold",
+    "pred",
+    "P",
+    "R",
+    "F1",
+    "F1ovl",
+    "F1crd",
+    "A@161",
+    "med km",
+    "A@161all",
+    "AUC",
+    "sec",
 )
 
 
 def _row(corpus: str, system: str, s: CorpusScore, secs: float) -> tuple[str, ...]:
     e = s.errors
     return (
-        corpus, system, str(s.articles), str(s.exact.gold), str(s.exact.predicted),
-        _fmt(s.exact.precision), _fmt(s.exact.recall), _fmt(s.exact.f1), _fmt(s.overlap.f1),
-        _fmt(s.exact_coords.f1), _fmt(e.accuracy()), _fmt(e.median, pct=False) if e.n else "-",
-        _fmt(e.accuracy_all()), _fmt(e.auc), f"{secs:.1f}",
+        corpus,
+        system,
+        str(s.articles),
+        str(s.exact.gold),
+        str(s.exact.predicted),
+        _fmt(s.exact.precision),
+        _fmt(s.exact.recall),
+        _fmt(s.exact.f1),
+        _fmt(s.overlap.f1),
+        _fmt(s.exact_coords.f1),
+        _fmt(e.accuracy()),
+        _fmt(e.median, pct=False) if e.n else "-",
+        _fmt(e.accuracy_all()),
+        _fmt(e.auc),
+        f"{secs:.1f}",
     )
 
 
@@ -59,7 +83,11 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):
-        lines.append("  ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -107,14 +135,17 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_peer:
             rows.append(_row(path.stem, "geotext", peer, t_peer))
         if literal.gold:
-            notes.append(f"geowebnews literal-group recall (conflictmap): {literal.recall:.3f} of {literal.gold}")
+            notes.append(
+                f"geowebnews literal-group recall (conflictmap): {literal.recall:.3f} of {literal.gold}"
+            )
         print(f"eval: {path.stem} done", file=sys.stderr, flush=True)
     if len(rows) > 1:
         print(_table(rows))
         print(
-            "P/R/F1: exact span match; F1ovl: overlap match; F1crd: exact F1 against gold with coordinates only;\n"
-            "A@161 and med km over exactly matched gold with coordinates; A@161all over all gold with\n"
-            "coordinates (unrecognised = wrong); AUC of ln(error+1) (0 is perfect). German sets have no coordinates."
+            "P/R/F1: exact span match; F1ovl: overlap match; F1crd: exact F1 against gold with\n"
+            "coordinates only; A@161 and med km over exactly matched gold with coordinates; A@161all over\n"
+            "all gold with coordinates (unrecognised = wrong); AUC of ln(error+1) (0 is perfect).\n"
+            "German sets have no coordinates."
         )
         for n in notes:
             print(n)

@@ -161,7 +161,9 @@ class CorpusScore:
                 continue
             matched_gold.add(i)
             self.errors.km.append(resolution_error(gold[i], pred[j]))
-        self.errors.misses += sum(1 for i, g in enumerate(gold) if g.lat is not None and i not in matched_gold)
+        self.errors.misses += sum(
+            1 for i, g in enumerate(gold) if g.lat is not None and i not in matched_gold
+        )
 
 
 def score_articles(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]]) -> CorpusScore:

@@ -68,7 +68,13 @@ def check_seeds() -> list[tuple[str, bool, str]]:
     for prefix in ("002", "003"):
         a = parsed[prefix].article if prefix in parsed else None
         ok = a is not None and (a.date is None or a.date_precision in ("day", "month", "year"))
-        rows.append((f"date {prefix} null or with precision", ok, f"{a.date if a else None} ({a.date_precision if a else None})"))
+        rows.append(
+            (
+                f"date {prefix} null or with precision",
+                ok,
+                f"{a.date if a else None} ({a.date_precision if a else None})",
+            )
+        )
     mentions = [m for p in parsed.values() for m in p.mentions if m.place is not None]
     seen = {fold(m.text) for m in mentions} | {fold(m.place.name) for m in mentions if m.place}
     for names in EXPECTED_MENTIONS:
@@ -87,19 +93,27 @@ def check_seeds() -> list[tuple[str, bool, str]]:
         evs = [e for e in (p.events if p else []) if e.kind == "captured"]
         want = _folds(names)
         hit = [
-            e for e in evs
+            e
+            for e in evs
             if e.place is not None and (fold(e.place.name) in want or fold(e.place_text or "") in want)
         ]
         ok = any(
-            e.actor == actor and (year is None or (e.date is not None and e.date.year == year))
+            e.actor == actor
+            and (year is None or (e.date is not None and e.date.year == year))
             and (prec is None or e.date_precision == prec)
             for e in hit
         )
         detail = "; ".join(f"{e.actor} {e.date} {e.date_precision}" for e in hit) or "no captured event there"
-        rows.append((f"event {prefix}: {names[0]} captured by {actor}" + (f" in {year}" if year else ""), ok, detail))
+        rows.append(
+            (f"event {prefix}: {names[0]} captured by {actor}" + (f" in {year}" if year else ""), ok, detail)
+        )
     bad_events = [
-        (k, e.place.name) for k, p in parsed.items() for e in p.events
+        (k, e.place.name)
+        for k, p in parsed.items()
+        for e in p.events
         if e.kind == "captured" and e.place is not None and e.place.name in NO_CAPTURE_AT
     ]
-    rows.append(("no captured event at Washington/Islamabad/Kabul", not bad_events, str(bad_events or "none")))
+    rows.append(
+        ("no captured event at Washington/Islamabad/Kabul", not bad_events, str(bad_events or "none"))
+    )
     return rows

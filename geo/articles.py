@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.dates import article_date, parse_date_string, parse_marker
+from geo.dates import article_date, parse_marker
 from geo.model import Article
 
 __all__ = [
@@ -166,7 +166,7 @@ _LANGID: Any = None
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (py3langid; ships its model, works offline), None if empty."""
     global _LANGID
-    sample = text[:3000].strip()
+    sample = text[:800].strip()
     if len(sample) < 3 or not re.search(r"[^\W\d_]", sample):
         return None
     if _LANGID is None:
@@ -184,7 +184,7 @@ _TITLE_SKIP = re.compile(r"^\s*(?:\d+\.\s|[-*â€¢]\s|skip to|zum inhalt|menu|menÃ
 
 def _guess_title(text: str, body_start: int) -> str | None:
     """A headline-like first line: short, no final full stop, a few words. Plain text has no title field."""
-    for line in text[body_start:body_start + 2000].splitlines()[:8]:
+    for line in text[body_start : body_start + 2000].splitlines()[:8]:
         line = line.strip()
         if not line or _TITLE_SKIP.match(line):
             continue
@@ -247,7 +247,9 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 def _record_article(record: Any, source: str) -> Article:
     if not isinstance(record, dict):
-        raise ArticleError(f"record is a JSON {type(record).__name__}, expected an object with a 'text' field")
+        raise ArticleError(
+            f"record is a JSON {type(record).__name__}, expected an object with a 'text' field"
+        )
     text = _first(record, _TEXT_KEYS)
     if not isinstance(text, str) or not text.strip():
         raise ArticleError("record has no text (expected a non-empty 'text' field)")
@@ -321,7 +323,10 @@ def _read_csv(text: str, source: str) -> tuple[list[Article], list[Rejected]]:
     if not any(k in fields for k in _TEXT_KEYS):
         raise ArticleError(f"CSV has no 'text' column (columns: {', '.join(fields) or 'none'})")
     try:
-        rows = [(n, {str(k).strip(): v for k, v in row.items() if k is not None}) for n, row in enumerate(reader, 1)]
+        rows = [
+            (n, {str(k).strip(): v for k, v in row.items() if k is not None})
+            for n, row in enumerate(reader, 1)
+        ]
     except csv.Error as exc:
         raise ArticleError(f"invalid CSV: {exc}") from exc
     if not rows:

@@ -122,16 +122,19 @@ _REL_PATTERNS: list[tuple[str, str]] = [
     ("last_year", r"last\s+year|(?:im\s+)?(?:vergangenen|letzten)\s+Jahr|voriges\s+Jahr|vergangenes\s+Jahr"),
     ("last_month", r"last\s+month|(?:im\s+)?(?:vergangenen|letzten)\s+Monat"),
     (
+        "season",
+        r"(?:(?:last|this|in\s+the|im|in\s+the\s+past|vergangenen|letzten|diesen|vorigen)\s+)+"
+        r"(?P<season>spring|summer|autumn|fall|winter|Frühjahr|Frühling|Sommer|Herbst|Winter)",
+    ),
+    (
         "month",
         rf"(?:(?:in|last|this|since|until|by|early|late|mid|im|seit|bis|vergangenen|letzten|Anfang|Ende|Mitte)"
-        rf"[\s-]+)+{_MON}\b",
+        rf"[\s-]+)+{_MON}\b(?!\s*,?\s*(?:1[89]|20)\d\d)",
     ),
     ("year", r"(?<![\d.,])(?P<y>(?:19[4-9]|20[0-4])\d)(?![\d%]|[.,]\d)"),
 ]
 _REL = re.compile(
-    r"(?<![\w])(?:"
-    + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in _REL_PATTERNS)
-    + r")(?![\w])",
+    r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in _REL_PATTERNS) + r")(?![\w])",
     _FLAGS,
 )
 
@@ -319,12 +322,38 @@ def _resolve_match(
     if tag == "today":
         return tag, day_base, ("day" if day_base else None)
     if tag == "last_year":
-        return tag, (dt.date(year_base.year - 1, 1, 1) if year_base else None), ("year" if year_base else None)
+        return (
+            tag,
+            (dt.date(year_base.year - 1, 1, 1) if year_base else None),
+            ("year" if year_base else None),
+        )
     if tag == "last_month":
         if month_base is None:
             return tag, None, None
         first = month_base.replace(day=1) - dt.timedelta(days=1)
         return tag, first.replace(day=1), "month"
+    if tag == "season":
+        # a season gives the year it began in (year precision: a season is not a month)
+        if month_base is None:
+            return tag, None, None
+        start = {
+            "spring": 3,
+            "frühjahr": 3,
+            "frühling": 3,
+            "summer": 6,
+            "sommer": 6,
+            "autumn": 9,
+            "fall": 9,
+            "herbst": 9,
+            "winter": 12,
+        }[m["season_season"].lower()]
+        words = m.group(0).lower()
+        year = month_base.year
+        if start > month_base.month or (
+            any(w in words for w in ("last", "vergangen", "letzt", "vorig")) and start >= month_base.month - 2
+        ):
+            year -= 1
+        return tag, dt.date(year, 1, 1), "year"
     if tag == "month":
         mon = _month_num(m["mon_month"])
         if mon is None or month_base is None:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from geo.actors import ActorContext, ActorMatch, FastAlternation
-from geo.dates import find_dates
+from geo.dates import find_dates, parse_marker
 from geo.model import Article, DatePrecision, Event, Mention
 
 __all__ = ["extract_events", "split_sentences", "TRIGGERS"]
@@ -34,11 +34,80 @@ _I = re.IGNORECASE
 # --- sentence splitting ----------------------------------------------------------------------------------
 
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "st", "sen", "rep", "gov",
-    "pres", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "eg", "ie", "approx", "z", "bzw",
-    "ca", "nr", "dt", "ggf", "vgl", "usw", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "okt", "dez", "mio", "mrd", "abs", "hl", "gen", "adm", "brig", "u", "s", "d", "h",
-    "a", "b", "v", "chr", "ff", "fig", "ref", "min", "max", "art", "str", "tel", "mt", "ft",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "st",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "no",
+    "vs",
+    "etc",
+    "eg",
+    "ie",
+    "approx",
+    "z",
+    "bzw",
+    "ca",
+    "nr",
+    "dt",
+    "ggf",
+    "vgl",
+    "usw",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "okt",
+    "dez",
+    "mio",
+    "mrd",
+    "abs",
+    "hl",
+    "adm",
+    "brig",
+    "u",
+    "s",
+    "d",
+    "h",
+    "a",
+    "b",
+    "v",
+    "chr",
+    "ff",
+    "fig",
+    "ref",
+    "min",
+    "max",
+    "art",
+    "str",
+    "tel",
+    "mt",
+    "ft",
 }
 _MONTH_WORDS = re.compile(
     r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
@@ -47,7 +116,7 @@ _MONTH_WORDS = re.compile(
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*|\n")
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over `text`, whitespace-trimmed.
 
     A regex splitter, not a library: fast, and it handles news quirks a library misses: run-ons such as
@@ -55,9 +124,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     abbreviations and initials, and line-based headlines.
     """
     spans: list[tuple[int, int]] = []
-    start = 0
     n = len(text)
-    for m in _BOUNDARY.finditer(text):
+    for m in _BOUNDARY.finditer(text, start):
         b = m.end()
         if m.group(0) == "\n":
             prev = text[m.start() - 1] if m.start() > 0 else ""
@@ -122,76 +190,180 @@ class Trigger:
 
 TRIGGERS: tuple[Trigger, ...] = (
     # --- captured, English
-    Trigger("fell_to", "captured", r"(?:fell|fallen|falls|falling)\s+(?:in)?to(?:\s+the\s+hands\s+of)?", "fell", 0.85),
-    Trigger("hands_of", "captured", r"(?:is|are|was|were|now|remains?)\s+(?:now\s+)?in\s+the\s+hands\s+of", "fell", 0.75),
-    Trigger("under_control", "captured", r"(?:came|come|comes|fell|is|are|was|were|now)\s+(?:now\s+)?under\s+(?:the\s+)?(?:full\s+)?control\s+of", "fell", 0.75),
+    Trigger(
+        "fell_to",
+        "captured",
+        r"(?:fell|fallen|falls|falling)\s+(?:in)?to(?:\s+the\s+hands\s+of)?",
+        "fell",
+        0.85,
+    ),
+    Trigger(
+        "hands_of",
+        "captured",
+        r"(?:is|are|was|were|now|remains?)\s+(?:now\s+)?in\s+the\s+hands\s+of",
+        "fell",
+        0.75,
+    ),
+    Trigger(
+        "under_control",
+        "captured",
+        r"(?:came|come|comes|fell|is|are|was|were|now)\s+(?:now\s+)?under\s+(?:the\s+)?(?:full\s+)?control\s+of",
+        "fell",
+        0.75,
+    ),
     Trigger("has_fallen", "captured", r"(?:has|have|had)\s+fallen\b(?!\s+(?:in)?to)", "fell", 0.6),
     Trigger("lost_to", "captured", r"lost\b(?=[^.;]{0,80}?\bto\b)", "lost", 0.7),
-    Trigger("capture_noun", "captured", r"(?:the\s+)?(?:fall|capture|recapture|seizure|takeover|conquest|liberation)\s+of", "nominal", 0.7),
     Trigger(
-        "capture_verb", "captured",
+        "capture_noun",
+        "captured",
+        r"(?:the\s+)?(?:fall|capture|recapture|seizure|takeover|conquest|liberation)\s+of",
+        "nominal",
+        0.7,
+    ),
+    Trigger(
+        "capture_verb",
+        "captured",
         r"(?:re-?)?(?:captured|captures|capturing|capture|seized|seizes|seizing|seize|overran|overrun|overruns|overrunning"
         r"|conquered|conquers|conquering|conquer|retook|retaken|retakes|retaking|retake|recaptured|liberated|liberating|liberate"
         r"|take\s+(?:full\s+)?control\s+of|take\s+over"
         r"|took\s+(?:back\s+)?(?:full\s+)?control\s+of|taken\s+(?:back\s+)?(?:full\s+)?control\s+of"
         r"|takes?\s+(?:full\s+)?control\s+of|taking\s+(?:full\s+)?control\s+of|(?:seized|gained|regained|wrested|won)"
         r"\s+(?:full\s+)?control\s+(?:of|over)|took\s+over|taken\s+over|takes\s+over|taking\s+over|captured)",
-        "active", 0.85,
+        "active",
+        0.85,
     ),
     Trigger(
-        "expel", "captured",
+        "expel",
+        "captured",
         r"(?:drove|driven|drive|pushed|expelled|expel|ousted|oust|cleared|clear|routed|flushed)\b(?=[^.;]{0,60}?\b(?:out\s+of|from)\b)",
-        "expel", 0.75,
+        "expel",
+        0.75,
     ),
     # --- captured, German
-    Trigger("fiel_x_an", "captured", r"(?:fiel|fielen)\b(?=[^.;]{1,60}?\ban\s+(?:die|den|der)\b)", "fell_any", 0.8),
-    Trigger("vertrieben", "captured", r"(?:vertrieben|vertrieb|verdrängten|verdrängt)\b(?=[^.;]{0,60}?\baus\b)", "expel", 0.75),
-    Trigger("fiel_an", "captured", r"(?:fiel|fielen|fällt|fallen|gefallen)\s+(?:an|in\s+die\s+Hände)(?:\s+(?:der|des|die|den))?", "fell", 0.85),
-    Trigger("in_haenden", "captured", r"in\s+den\s+Händen\s+(?:der|des|von)", "fell", 0.75),
-    Trigger("unter_kontrolle", "captured", r"unter\s+(?:ihre|seine|deren|die|ihrer|seiner|der)\s+(?:volle\s+)?Kontrolle\s+(?:gebracht|bringen|brachten|brachte|gebracht\s+haben)|(?:brachten|brachte)\b(?=[^.;]{0,80}?unter\s+(?:ihre|seine)\s+Kontrolle)", "de", 0.85),
-    Trigger("kontrolle_uebernommen", "captured", r"(?:übernahmen|übernahm|übernommen|übernehmen)\s+(?:[\wäöüß]+\s+){0,3}?(?:die\s+)?Kontrolle|Kontrolle\s+(?:über\s+)?(?:[\wäöüß-]+\s+){0,4}?übernommen", "de", 0.85),
     Trigger(
-        "erobert", "captured",
+        "fiel_x_an", "captured", r"(?:fiel|fielen)\b(?=[^.;]{1,60}?\ban\s+(?:die|den|der)\b)", "fell_any", 0.8
+    ),
+    Trigger(
+        "vertrieben",
+        "captured",
+        r"(?:vertrieben|vertrieb|verdrängten|verdrängt)\b(?=[^.;]{0,60}?\baus\b)",
+        "expel",
+        0.75,
+    ),
+    Trigger(
+        "fiel_an",
+        "captured",
+        r"(?:fiel|fielen|fällt|fallen|gefallen)\s+(?:an|in\s+die\s+Hände)(?:\s+(?:der|des|die|den))?",
+        "fell",
+        0.85,
+    ),
+    Trigger("in_haenden", "captured", r"in\s+den\s+Händen\s+(?:der|des|von)", "fell", 0.75),
+    Trigger(
+        "unter_kontrolle",
+        "captured",
+        r"unter\s+(?:ihre|seine|deren|die|ihrer|seiner|der)\s+(?:volle\s+)?Kontrolle\s+(?:gebracht|bringen|brachten|brachte|gebracht\s+haben)|(?:brachten|brachte)\b(?=[^.;]{0,80}?unter\s+(?:ihre|seine)\s+Kontrolle)",
+        "de",
+        0.85,
+    ),
+    Trigger(
+        "kontrolle_uebernommen",
+        "captured",
+        r"(?:übernahmen|übernahm|übernommen|übernehmen)\s+(?:[\wäöüß]+\s+){0,3}?(?:die\s+)?Kontrolle|Kontrolle\s+(?:über\s+)?(?:[\wäöüß-]+\s+){0,4}?übernommen",
+        "de",
+        0.85,
+    ),
+    Trigger(
+        "erobert",
+        "captured",
         r"(?:zurück)?(?:erobert|eroberte|eroberten|erobern|eingenommen|einnahmen|nahmen\b(?=[^.;]{0,60}?\bein\b)|nahm\b(?=[^.;]{0,60}?\bein\b)"
         r"|überrannt|überrannten|überrannte|befreit|befreiten)",
-        "de", 0.85,
+        "de",
+        0.85,
     ),
-    Trigger("eroberung", "captured", r"(?:die\s+)?(?:Eroberung|Rückeroberung|Einnahme|Fall|Befreiung)\s+(?:von|der|des|vom)", "nominal", 0.7),
+    Trigger(
+        "eroberung",
+        "captured",
+        r"(?:die\s+)?(?:Eroberung|Rückeroberung|Einnahme|Fall|Befreiung)\s+(?:von|der|des|vom)",
+        "nominal",
+        0.7,
+    ),
     # --- attacked
     Trigger(
-        "attack_verb", "attacked",
+        "attack_verb",
+        "attacked",
         r"(?:attacked|attacking|assaulted|stormed|storming|shelled|shelling|bombed|bombing|bombarded"
-        r"|raided|struck|strikes?\s+on|air\s?strikes?\s+on|attacks?\s+on|assaults?\s+on|offensive\s+(?:on|against)"
+        r"|raided|strikes?\s+on|air\s?strikes?\s+on|attacks?\s+on|assaults?\s+on|offensive\s+(?:on|against)"
         r"|raids?\s+on|advanced\s+(?:on|into|towards)|fighting\s+(?:in|around|near|for)|clashes\s+(?:in|near|around)"
         r"|battle\s+for)",
-        "active", 0.7,
+        "active",
+        0.7,
     ),
     Trigger(
-        "angriff", "attacked",
+        "angriff",
+        "attacked",
         r"(?:angegriffen|griffen\b(?=[^.;]{0,60}?\ban\b)|griff\b(?=[^.;]{0,60}?\ban\b)|Angriffe?\s+auf|Anschlag\s+auf"
         r"|Anschläge\s+auf|beschossen|beschossen|Beschuss|bombardiert|bombardierten|Luftangriffe?\s+auf|stürmten|gestürmt"
         r"|Kämpfe\s+(?:in|um|bei)|Gefechte\s+(?:in|um|bei)|Offensive\s+(?:auf|gegen))",
-        "de", 0.7,
+        "de",
+        0.7,
     ),
     # --- besieged
-    Trigger("besieged", "besieged", r"(?:besieged|besieging|under\s+siege|siege\s+of|surrounded|encircled|encircling|blockaded)", "active", 0.7),
-    Trigger("belagert", "besieged", r"(?:belagert|belagerten|Belagerung\s+(?:von|der|des)|umzingelt|umzingelten|eingekesselt|eingeschlossen)", "de", 0.7),
+    Trigger(
+        "besieged",
+        "besieged",
+        r"(?:besieged|besieging|under\s+siege|siege\s+of|surrounded|encircled|encircling|blockaded)",
+        "active",
+        0.7,
+    ),
+    Trigger(
+        "belagert",
+        "besieged",
+        r"(?:belagert|belagerten|Belagerung\s+(?:von|der|des)|umzingelt|umzingelten|eingekesselt|eingeschlossen)",
+        "de",
+        0.7,
+    ),
     # --- withdrew
-    Trigger("withdrew", "withdrew", r"(?:withdrew|withdrawn|withdrawing|pulled\s+out|retreated|retreating|abandoned)(?:\s+(?:from|out\s+of|of))?", "withdrew", 0.7),
-    Trigger("zurueck", "withdrew", r"(?:zogen|zog|ziehen)\s+sich\b[^.;]{0,60}?\bzurück|abgezogen|zogen\b(?=[^.;]{0,60}?\bab\b)|räumten|geräumt|Rückzug\s+(?:aus|von)", "withdrew", 0.7),
+    Trigger(
+        "withdrew",
+        "withdrew",
+        r"(?:withdrew|withdrawn|withdrawing|pulled\s+out|retreated|retreating|abandoned)(?:\s+(?:from|out\s+of|of))?",
+        "withdrew",
+        0.7,
+    ),
+    Trigger(
+        "zurueck",
+        "withdrew",
+        r"(?:zogen|zog|ziehen)\s+sich\b[^.;]{0,60}?\bzurück|abgezogen|zogen\b(?=[^.;]{0,60}?\bab\b)|räumten|geräumt|Rückzug\s+(?:aus|von)",
+        "withdrew",
+        0.7,
+    ),
     # --- ceasefire
-    Trigger("ceasefire", "ceasefire", r"(?:cease-?fire|truce|Waffenstillstand\w*|Waffenruhe|Feuerpause)", "ceasefire", 0.6),
+    Trigger(
+        "ceasefire",
+        "ceasefire",
+        r"(?:cease-?fire|truce|Waffenstillstand\w*|Waffenruhe|Feuerpause)",
+        "ceasefire",
+        0.6,
+    ),
 )
 
 _TRIGGER_RE = FastAlternation([(f"t{i}", t.pattern) for i, t in enumerate(TRIGGERS)], _I)
 
-_NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bnever\b|\bno longer\b|\bfailed to\b|\bunable to\b|\bnicht\b|\bnie\b|\bniemals\b|\bkein\w*)", _I)
-_ATTEMPT = re.compile(r"\b(?:attempt(?:ed|ing|s)?\s+to|tr(?:ied|ying|ies)\s+to|sought\s+to|versucht\w*|versuchen)\b", _I)
+_NEGATION = re.compile(
+    r"(?:\bnot\b|n't\b|\bnever\b|\bno longer\b|\bfailed to\b|\bunable to\b"
+    r"|\bnicht\b|\bnie\b|\bniemals\b|\bkein\w*)",
+    _I,
+)
+_ATTEMPT = re.compile(
+    r"\b(?:attempt(?:ed|ing|s)?\s+to|tr(?:ied|ying|ies)\s+to|sought\s+to|versucht\w*|versuchen)\b", _I
+)
 _MODAL = re.compile(
     r"\b(?:could|would|might|may|will|shall|threaten\w*\s+to|plans?\s+to|planning\s+to|wants?\s+to|aim\w*\s+to"
     r"|könnte\w*|würde\w*|drohte\w*|droht|wollen|will|soll\w*|if|If|falls|Falls|wenn|Wenn)\b"
 )  # case-sensitive on purpose: "May" is a month
-_PASSIVE_EN = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get)\s+(?:[a-z]+ly\s+|all\s+|also\s+|now\s+|then\s+){0,2}$", _I)
+_PASSIVE_EN = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|got|get)\s+(?:[a-z]+ly\s+|all\s+|also\s+|now\s+|then\s+){0,2}$", _I
+)
 _PASSIVE_DE = re.compile(r"\b(?:wurde|wurden|worden|wird|werden|ist|sind|war|waren)\b", _I)
 _AGENT_INTRO = re.compile(r"^[\s,]*(?:by|von|vom|durch|to|an|der|des)\s+", _I)
 _SOURCE_INTRO = re.compile(r"\b(?:from|von|vom|aus)\s+(?:the\s+|den\s+|der\s+|dem\s+)?$", _I)
@@ -205,10 +377,31 @@ _NEAR_BEFORE = re.compile(
     r"|\b(?:between|zwischen)\s+)$",
     _I,
 )
-_SPEECH = re.compile(r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I)
-_IN_BEFORE = re.compile(r"\b(?:in|im|at|across|throughout)\s+(?:the\s+|der\s+|den\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", _I)
-_COORD = re.compile(r"^\s*(?:,|and|und|sowie|as well as|or|oder|, and|, und|&)\s*(?:(?:the\s+)?(?:cities|towns|city|town|Städte|Stadt|districts?)\s+(?:of\s+)?)?$", _I)
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I
+)
+_IN_BEFORE = re.compile(
+    r"\b(?:in|im|at|across|throughout)\s+(?:the\s+|der\s+|den\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", _I
+)
+_COORD = re.compile(
+    r"^\s*(?:,|and|und|sowie|as well as|or|oder|, and|, und|&)\s*"
+    r"(?:(?:the\s+)?(?:cities|towns|city|town|Städte|Stadt|districts?)\s+(?:of\s+)?)?$",
+    _I,
+)
 
+_NOT_OBJECT = re.compile(
+    r"\b(?:in|at|as|with|after|before|near|for|to|during|on|into|inside|outside|across|within|while|power"
+    r"|hostages?|prisoners?|weapons|im|am|nach|bei|mit|vor|als|aus|Macht|Geiseln)\b",
+    _I,
+)
+_CEASEFIRE_GAP = re.compile(
+    r"^\s*(?:(?:agreement|deal|accord|Abkommen|Vereinbarung)\s+)?(?:in|for|across|around|im|für|um|zwischen|between)"
+    r"\s+(?:the\s+|der\s+|dem\s+|den\s+|die\s+)?(?:(?:city|town|province|region|Stadt|Provinz|Region)\s+(?:of\s+)?)?$",
+    _I,
+)
+_TALKS = re.compile(
+    r"\b(?:talks|negotiations?|negotiators|meeting|summit|Gespräche\w*|Verhandlungen|Treffen|Gipfel)\b", _I
+)
 _CLAUSE_STOP = re.compile(r"[;]|\s[–—]\s")
 _NOMINAL_GAP = re.compile(
     r"^\s*(?:(?:the|der|des|die|dem)\s+)?(?:[\wäöüß'’-]+\s+){0,3}?"
@@ -255,15 +448,15 @@ def _rank(c: _Cand, prefer: str) -> tuple[int, int, int, int]:
     return (penalty, side_pen, spec, c.dist)
 
 
-def _pick_place(
-    text: str, cands: list[_Cand], prefer: str, kind: str
-) -> tuple[_Cand | None, list[_Cand]]:
+def _pick_place(text: str, cands: list[_Cand], prefer: str, kind: str) -> tuple[_Cand | None, list[_Cand]]:
     usable = [c for c in cands if not c.speaker]
-    if kind == "captured":
-        # a country is captured only when it is the direct patient, never as a container ("... in Afghanistan")
+    if kind != "ceasefire":
+        # a country is captured (or attacked) only as the direct patient, not as a container ("in Iraq")
         usable = [c for c in usable if not (_prec(c.mention) >= 6 and (c.container or c.near))]
     if kind in ("captured", "withdrew"):
         usable = [c for c in usable if not (c.near and _prec(c.mention) >= 4)]
+        # "near X" only locates an object that is in its slot ("seized a village near X")
+        usable = [c for c in usable if not (c.near and prefer != "any" and c.side != prefer)]
     if not usable:
         return None, []
     best = min(usable, key=lambda c: _rank(c, prefer))
@@ -307,7 +500,9 @@ def _pick_actor(
         canonical = ctx.resolve(a)
         if canonical is None and a.kind == "pronoun":
             canonical = ctx.armed_group_before(a.start)
-        factor = {"armed_group": 1.0, "state": 1.0, "generic_state": 0.9, "anaphor": 0.9, "pronoun": 0.8}[a.kind]
+        factor = {"armed_group": 1.0, "state": 1.0, "generic_state": 0.9, "anaphor": 0.9, "pronoun": 0.8}[
+            a.kind
+        ]
         return canonical, a.text, factor
 
     after = [a for a in acts if a.start >= trig_e]
@@ -320,12 +515,20 @@ def _pick_actor(
     if voice in ("fell", "lost") or passive:
         for a in after:
             gap = text[trig_e : a.start]
-            if len(gap) <= 60 and (voice == "fell" or _AGENT_INTRO.match(gap) or re.search(r"\b(?:by|to)\s+(?:the\s+)?$", gap, _I)):
+            if len(gap) <= 60 and (
+                voice == "fell"
+                or _AGENT_INTRO.match(gap)
+                or re.search(r"\b(?:by|to)\s+(?:the\s+)?$", gap, _I)
+            ):
                 if a.kind != "pronoun" or voice == "fell":
                     return value(a)
         if passive and voice == "de":
             for a in reversed(before):
-                if re.search(r"\b(?:von|vom|durch)\s+(?:den\s+|der\s+|dem\s+|die\s+)?$", text[max(0, a.start - 12) : a.start], _I):
+                if re.search(
+                    r"\b(?:von|vom|durch)\s+(?:den\s+|der\s+|dem\s+|die\s+)?$",
+                    text[max(0, a.start - 12) : a.start],
+                    _I,
+                ):
                     return value(a)
         if voice == "fell" or passive:
             return None, None, 0.7
@@ -353,6 +556,7 @@ def _pick_date(
     spans = [d for d in find_dates(text, s, e, base=base, base_precision=base_prec) if not d.since]
     if base is not None:
         spans = [d for d in spans if d.date is None or d.date <= base]
+
     # only dates in the trigger's clause
     def same_clause(d_s: int) -> bool:
         a, b = sorted((d_s, trig_s))
@@ -396,7 +600,8 @@ def extract_events(
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
 
-    for s, e in split_sentences(text):
+    marker = parse_marker(text)  # the " date YYYY-MM-DD" marker is metadata, not part of any sentence
+    for s, e in split_sentences(text, marker[2] if marker else 0):
         trig_matches = list(_TRIGGER_RE.finditer(text, s, e))
         if not trig_matches:
             continue
@@ -406,9 +611,17 @@ def extract_events(
             continue
         sent_actors = ctx.matches[bisect.bisect_left(actor_starts, s) : bisect.bisect_left(actor_starts, e)]
         for tm in trig_matches:
-            trig = TRIGGERS[int((tm.lastgroup or "t0")[1:])]
+            trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
             ts, te = tm.span()
-            sent_ms = [m for m in ms if not any(_overlaps(m.start, m.end, a.start, a.end) for a in sent_actors if a.kind in ("armed_group", "state"))]
+            sent_ms = [
+                m
+                for m in ms
+                if not any(
+                    _overlaps(m.start, m.end, a.start, a.end)
+                    for a in sent_actors
+                    if a.kind in ("armed_group", "state")
+                )
+            ]
             if not sent_ms:
                 continue
             pre = text[max(s, ts - 60) : ts]
@@ -443,20 +656,60 @@ def extract_events(
             if trig.voice == "withdrew":
                 # a withdrawal is from a place; "withdrawn to a base" names where they went, not what was left
                 cands = [
-                    c for c in cands
-                    if c.side == "after" and re.search(r"\b(?:from|out of|of|aus|von|vom)\s+(?:the\s+|der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", text[max(s, c.mention.start - 40) : c.mention.start], _I)
-                    or (c.side == "before" and trig.name == "zurueck" and re.search(r"\b(?:aus|von|vom)\s+(?:der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", text[max(s, c.mention.start - 40) : c.mention.start], _I))
-                    or (trig.name in ("zurueck",) and c.side == "after" and "aus" in text[te : c.mention.start])
+                    c
+                    for c in cands
+                    if c.side == "after"
+                    and re.search(
+                        r"\b(?:from|out of|of|aus|von|vom)\s+(?:the\s+|der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$",
+                        text[max(s, c.mention.start - 40) : c.mention.start],
+                        _I,
+                    )
+                    or (
+                        c.side == "before"
+                        and trig.name == "zurueck"
+                        and re.search(
+                            r"\b(?:aus|von|vom)\s+(?:der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$",
+                            text[max(s, c.mention.start - 40) : c.mention.start],
+                            _I,
+                        )
+                    )
+                    or (
+                        trig.name in ("zurueck",)
+                        and c.side == "after"
+                        and "aus" in text[te : c.mention.start]
+                    )
                 ]
             if trig.voice == "nominal":
                 # "the fall of (the historic city of) Herat": the place follows "of" closely, no verb between
-                cands = [c for c in cands if c.side == "after" and _NOMINAL_GAP.match(text[te : c.mention.start])]
+                cands = [
+                    c for c in cands if c.side == "after" and _NOMINAL_GAP.match(text[te : c.mention.start])
+                ]
             elif trig.voice in ("active", "withdrew", "lost") and not passive:
                 # the object of an active verb follows it closely; a far place after "from" is not the object
                 cands = [
-                    c for c in cands
-                    if c.side == "before" or (c.dist <= 70 and not _SOURCE_INTRO.search(text[max(s, c.mention.start - 12) : c.mention.start]))
+                    c
+                    for c in cands
+                    if c.side == "before"
+                    or (
+                        c.dist <= 70
+                        and not _SOURCE_INTRO.search(text[max(s, c.mention.start - 12) : c.mention.start])
+                    )
                     or trig.voice == "withdrew"
+                ]
+                if kind == "captured" and trig.voice == "active":
+                    # "seized power in Kabul", "took over as president in Kabul": the place is not the object
+                    cands = [
+                        c
+                        for c in cands
+                        if c.side == "before" or not _NOT_OBJECT.search(text[te : c.mention.start])
+                    ]
+            if trig.voice == "ceasefire":
+                # "a ceasefire in Tikrit", "In Idlib, a truce ...": not "talks on a ceasefire stalled in Doha"
+                cands = [
+                    c
+                    for c in cands
+                    if (c.side == "after" and _CEASEFIRE_GAP.match(text[te : c.mention.start]))
+                    or (c.side == "before" and c.dist <= 60 and not _TALKS.search(text[s:e]))
                 ]
             chosen, group = _pick_place(text, cands, prefer, kind)
             if chosen is None:

@@ -32,6 +32,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo import staticmap
 from geo.staticmap import FORMATS as MAP_FORMATS
@@ -81,6 +82,8 @@ def check_writable(target: str | os.PathLike[str]) -> Path:
     parent = path.parent
     if path.is_dir():
         raise ExportError(f"{path} is a folder, not a file")
+    if parent.exists() and not parent.is_dir():
+        raise ExportError(f"{parent} is not a folder")
     if not parent.is_dir():
         raise ExportError(f"folder {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -240,9 +243,11 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
     import pyogrio
 
     for name, frame in frames.items():
+        types = set(frame.geometry.geom_type.dropna())
+        points = types <= {"Point"}
         pyogrio.write_dataframe(_gdal_ready(frame), path, layer=name, driver="GPKG",
-                                geometry_type="Point" if name != "provinces" else "Unknown",
-                                promote_to_multi=False)
+                                geometry_type="Point" if points else "MultiPolygon",
+                                promote_to_multi=not points)
 
 
 def write_csv(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -330,6 +335,7 @@ def write_kml(frames: dict[str, gpd.GeoDataFrame], path: Path, title: str) -> No
 # ---------------------------------------------------------------------------------------- HTML export
 
 # The dashboard vendors Leaflet for Streamlit's static serving; the standalone page inlines the same files.
+HTML_MAX_MENTIONS = 5_000
 _STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "vendor" / "leaflet"
 
 
@@ -351,15 +357,10 @@ def _leaflet_assets() -> tuple[str, str]:
     return js.replace("</script", "<\\/script"), css
 
 
-def _popup(rec: dict[str, Any], fields: Sequence[str]) -> str:
-    rows = []
-    for f in fields:
-        v = _clean_scalar(rec.get(f))
-        if v is None or v == "":
-            continue
-        rows.append(f"<tr><th style='text-align:left;padding-right:6px'>{html.escape(f)}</th>"
-                    f"<td>{html.escape(str(v))}</td></tr>")
-    return "<table style='font-size:12px;max-width:360px'>" + "".join(rows) + "</table>"
+def _escaped(value: Any) -> str:
+    """Popup text: folium's GeoJsonPopup puts property values into innerHTML, so escape them here."""
+    value = _clean_scalar(value)
+    return "" if value is None else html.escape(str(value))
 
 
 def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFrame | None,
@@ -385,6 +386,14 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
             style_function=lambda _f: {"fillColor": staticmap.LAND, "color": "#8a8a8a", "weight": 1,
                                        "fillOpacity": 1.0},
         ).add_to(m)
+    _, outlines = boundaries()
+    if outlines is not None:
+        view = staticmap._polygons(outlines, extent)
+        if view is not None and not view.empty:
+            folium.GeoJson(
+                view[["geometry"]].to_json(), name="provinces", control=False,
+                style_function=lambda _f: {"fill": False, "color": "#b0aca4", "weight": 0.8},
+            ).add_to(m)
     if provinces is not None and not provinces.empty:
         prov = provinces[[c for c in ("name", "controller", "geometry") if c in provinces]].copy()
         if "controller" not in prov:
@@ -401,41 +410,62 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
                                       "fillOpacity": 0.35 if f["properties"]["held"] else 0.0},
             tooltip=folium.GeoJsonTooltip(fields=["name", "controller"], aliases=["province", "held by"]),
         ).add_to(m)
-    layer_fields = {"events": EVENT_FIELDS, "control": CONTROL_FIELDS, "mentions": MENTION_FIELDS}
+    # Points go in as GeoJSON (one compact JSON blob per layer, styled by a property) rather than one
+    # folium marker per row: 10,000 events stay a few MB, and folium's per-marker popups need jQuery.
+    popup_fields = {
+        "events": ("kind", "event_date", "date_precision", "actor", "place", "where_precision", "evidence",
+                   "title", "source", "status", "notes"),
+        "control": ("place", "controller", "state", "since", "since_precision", "evidence", "title",
+                    "source", "status"),
+        "mentions": ("text", "place", "confidence", "title", "article_date", "status"),
+    }
+    kind_colour = {k: st["color"] for k, st in staticmap.EVENT_STYLE.items()}
+    notes: list[str] = []
     for layer in ("mentions", "events", "control"):
         frame = frames.get(layer)
         if frame is None or frame.empty:
             continue
+        if layer == "mentions" and len(frame) > HTML_MAX_MENTIONS:
+            # 100,000 mention dots would make a 30 MB page that a browser struggles with; the GeoPackage
+            # export has them all.
+            notes.append(f"{len(frame):,} mentions not drawn (over {HTML_MAX_MENTIONS:,}; see the GeoPackage)")
+            continue
         located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
         if layer == "events":
-            for kind, style in staticmap.EVENT_STYLE.items():
-                sub = located[located["kind"].fillna("other").where(
-                    located["kind"].isin(list(staticmap.EVENT_STYLE)), "other") == kind]
-                if sub.empty:
-                    continue
-                group = folium.FeatureGroup(name=f"events: {style['label']} ({len(sub)})").add_to(m)
-                for rec in sub.to_dict("records"):
-                    folium.CircleMarker(
-                        [rec["latitude"], rec["longitude"]], radius=5, color="white", weight=1,
-                        fill=True, fill_color=style["color"], fill_opacity=0.9,
-                        popup=folium.Popup(_popup(rec, layer_fields[layer]), max_width=380),
-                    ).add_to(group)
-            continue
-        group = folium.FeatureGroup(name=f"{layer} ({len(located)})", show=layer != "mentions").add_to(m)
-        for rec in located.to_dict("records"):
-            if layer == "control":
-                colour = palette.get(rec.get("controller"), "#555555")
-                folium.CircleMarker(
-                    [rec["latitude"], rec["longitude"]], radius=8, color="black", weight=1.5, fill=True,
-                    fill_color=colour, fill_opacity=1.0,
-                    tooltip=html.escape(f"{rec.get('place')} — {rec.get('controller')}"),
-                    popup=folium.Popup(_popup(rec, layer_fields[layer]), max_width=380),
-                ).add_to(group)
-            else:
-                folium.CircleMarker([rec["latitude"], rec["longitude"]], radius=2, color="#7a7a7a",
-                                    weight=0, fill=True, fill_opacity=0.6,
-                                    popup=folium.Popup(_popup(rec, layer_fields[layer]), max_width=380),
-                                    ).add_to(group)
+            kinds = located["kind"].where(located["kind"].isin(list(kind_colour)), "other").fillna("other")
+            groups = [(f"events: {staticmap.EVENT_STYLE[k]['label']}", located[kinds == k],
+                       kind_colour[k], 5, "white") for k in kind_colour if (kinds == k).any()]
+        elif layer == "control":
+            groups = [(f"control ({len(located)} places)", located, None, 9, None)]
+        else:
+            groups = [(f"mentions ({len(located)})", located, "#7a7a7a", 3, "#7a7a7a")]
+        for name, sub, fill, radius, edge in groups:
+            fields = [f for f in popup_fields[layer] if f in sub]
+            feats = []
+            for rec in sub.to_dict("records"):
+                props = {f: _escaped(rec.get(f)) for f in fields}
+                if layer == "control":
+                    ctrl = rec.get("controller")
+                    props["_fill"] = palette.get(ctrl, staticmap.VACATED) if isinstance(ctrl, str) \
+                        else staticmap.VACATED
+                else:
+                    props["_fill"] = fill
+                feats.append({"type": "Feature", "properties": props, "geometry": {
+                    "type": "Point", "coordinates": [float(rec["longitude"]), float(rec["latitude"])]}})
+            group = folium.FeatureGroup(name=f"{name} ({len(sub)})" if layer == "events" else name,
+                                        show=layer != "mentions").add_to(m)
+            is_control = layer == "control"
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": feats},
+                marker=folium.CircleMarker(radius=radius, weight=3 if is_control else 1, fill=True,
+                                           fill_opacity=0.35 if is_control else 0.9),
+                style_function=lambda f, ctl=is_control, e=edge: {
+                    "fillColor": f["properties"]["_fill"],
+                    "color": f["properties"]["_fill"] if ctl else e},
+                popup=folium.GeoJsonPopup(fields=fields, aliases=[f.replace("_", " ") for f in fields],
+                                          max_width=420),
+                tooltip=folium.GeoJsonTooltip(fields=["place"], labels=False) if "place" in fields else None,
+            ).add_to(group)
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;background:{c};"
         f"margin-right:4px'></span>held by {html.escape(a)}</div>" for a, c in palette.items()
@@ -446,7 +476,9 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
     m.get_root().html.add_child(folium.Element(
         "<div style='position:fixed;bottom:24px;right:10px;z-index:1000;background:white;padding:6px 8px;"
         "font:12px sans-serif;border:1px solid #999;border-radius:4px'>"
-        f"<b>{html.escape(title)}</b>{legend}</div>"))
+        f"<b>{html.escape(title)}</b>{legend}"
+        + "".join(f"<div style='color:#666'>{html.escape(n)}</div>" for n in notes)
+        + f"<div style='color:#666;font-size:10px'>{html.escape(attribution_text())}</div></div>"))
     folium.LayerControl(collapsed=False).add_to(m)
     page = m.get_root().render()
     js, css = _leaflet_assets()
@@ -627,9 +659,27 @@ def layer_frames(store: Any, view: View, layers: Sequence[str] = LAYERS) -> dict
         out["mentions"] = m
     for name, frame in out.items():
         if view.country and "country_code" in frame:
-            frame = frame[frame["country_code"] == view.country]
+            frame = frame[_in_country(frame, view.country)]
         out[name] = _in_bbox(frame, view.bbox)
     return out
+
+
+def _in_country(frame: gpd.GeoDataFrame, cc: str) -> np.ndarray:
+    """Rows of country `cc`: by country_code, and for rows without one (an analyst's map click) by
+    whether the point lies inside the country's polygon."""
+    code = frame["country_code"]
+    keep = np.array((code == cc).fillna(False).to_numpy(dtype=bool), copy=True)
+    unknown = (code.isna() | (code.astype(str) == "")).to_numpy() & frame.geometry.notna().to_numpy()
+    if unknown.any():
+        countries, _ = boundaries()
+        if countries is not None:
+            shape = countries.loc[countries["country_code"] == cc, "geometry"]
+            if not shape.empty:
+                poly = shape.union_all()
+                idx = np.flatnonzero(unknown)
+                keep[idx] = shapely.contains_xy(poly, frame.geometry.x.to_numpy()[idx],
+                                                frame.geometry.y.to_numpy()[idx])
+    return keep
 
 
 def _n_articles(frames: dict[str, gpd.GeoDataFrame]) -> int:
@@ -799,11 +849,11 @@ def render_map(
     `fmt`: png | svg | pdf (default: the path's suffix, else png). `country` (ISO alpha-2) or `bbox`
     (W, S, E, N) choose the view; neither = the extent of the data. `flt` is a geo.layers.LayerFilter.
     """
+    if isinstance(out, str | os.PathLike):
+        check_writable(out)
     fmt = _format_of(out, fmt, MAP_FORMATS)
     if not 20 <= int(dpi) <= 1200:
         raise ExportError(f"dpi {dpi} is out of range (20..1200)")
-    if isinstance(out, str | os.PathLike):
-        check_writable(out)
     data, n_articles = build_map_data(store, date, since=since, country=country, bbox=bbox, layers=layers,
                                       title=title, flt=flt, palette=palette, extent=extent)
     path: Path | None = None

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import threading
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from geo.model import Place
-from geo.normalize import fold, simple_key
+from geo.normalize import fold, key_hash, simple_key
 
 if TYPE_CHECKING:  # geopandas is imported lazily: most callers never need polygons
     import geopandas
@@ -62,7 +61,7 @@ How = Literal["exact", "alias", "folded", "fuzzy"]
 FEATURE_CODES = ("PPL", "PPLA", "PPLC", "ADM1", "PCLI")
 FEATURE_CLASS = {"PPL": "P", "PPLA": "P", "PPLC": "P", "ADM1": "A", "PCLI": "A"}
 _FC_ADM1, _FC_PCLI = 3, 4
-_KIND_CANONICAL, _KIND_ALIAS = 0, 2
+_KIND_CANONICAL, _KIND_ALTERNATE, _KIND_ALIAS = 0, 1, 2
 
 # Tier weights (see module docstring) and the match quality that feeds the score.
 _TIER = {"exact": 1.0, "alias": 0.95, "simple": 0.9, "folded": 0.8}
@@ -72,7 +71,6 @@ _CANONICAL_BONUS = 0.05
 # Fuzzy fallback: rapidfuzz ratio (0-100) on fold keys, candidates blocked by first letter and length.
 FUZZY_MIN_RATIO = 85.0
 _FUZZY_MIN_LEN = 4
-_FUZZY_MIN_PROMINENCE = 3.7  # about 5,000 inhabitants, or any seat/province/country
 _FUZZY_LEN_SLACK = 2
 
 # Common-word discount: a name that is an ordinary word (Zipf >= 3.0 in English or German) is credible
@@ -125,15 +123,19 @@ class Gazetteer:
         self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
         self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
 
-        self._names = self._lines("place_names")
-        self._surface = self._lines("surface")
-        self._s_keys = self._lines("s_keys")
-        self._f_keys = self._lines("f_keys")
-        self._cc_table = self._lines("cc_table")
-        self._a1_table = self._lines("a1_table")
-        self._prov_type = self._lines("prov_type")
-        self._prov_name_de = self._lines("prov_name_de")
-        self._common = dict(zip(self._lines("common_words"), a["common_zipf"].tolist(), strict=True))
+        self._s_hash, self._f_hash = a["s_hash"], a["f_hash"]
+        self._names = _StringTable(a["place_names_blob"], a["place_names_off"])
+        self._surface = _StringTable(a["surface_blob"], a["surface_off"])
+        self._s_keys = _StringTable(a["s_keys_blob"], a["s_keys_off"])
+        self._f_keys = _StringTable(a["f_keys_blob"], a["f_keys_off"])
+        self._fz_keys = _StringTable(a["fz_keys_blob"], a["fz_keys_off"])
+        self._fz_kid = a["fz_kid"]
+        self._cc_table = _StringTable(a["cc_table_blob"], a["cc_table_off"]).all()
+        self._a1_table = _StringTable(a["a1_table_blob"], a["a1_table_off"]).all()
+        self._prov_type = _StringTable(a["prov_type_blob"], a["prov_type_off"]).all()
+        self._prov_name_de = _StringTable(a["prov_name_de_blob"], a["prov_name_de_off"]).all()
+        words = _StringTable(a["common_words_blob"], a["common_words_off"]).all()
+        self._common = dict(zip(words, a["common_zipf"].tolist(), strict=True))
 
         self._cc_index = {c: i for i, c in enumerate(self._cc_table)}
         self._gid_to_idx: dict[int, int] | None = None
@@ -146,10 +148,6 @@ class Gazetteer:
             self._country_by_cc.setdefault(int(self._cc[pi]), pi)
         self._places: dict[int, Place] = {}
         self._lock = threading.Lock()
-
-    def _lines(self, name: str) -> list[str]:
-        text = (self.build_dir / f"{name}.txt").read_text(encoding="utf-8")
-        return text.split("\n") if text else []
 
     # ------------------------------------------------------------------------------------ places
 
@@ -240,20 +238,33 @@ class Gazetteer:
 
     def surface_names(self) -> list[str]:
         """Every distinct name, alternate name and alias as written (all scripts), sorted."""
-        return list(self._surface)
+        return self._surface.all()
 
     @staticmethod
-    def _postings(keys: list[str], off: np.ndarray, ent: np.ndarray, key: str) -> np.ndarray:
-        j = bisect_left(keys, key)
-        if j < len(keys) and keys[j] == key:
-            return ent[off[j] : off[j + 1]]
+    def _postings(hashes: np.ndarray, keys: _StringTable, off: np.ndarray, ent: np.ndarray, key: str) -> np.ndarray:
+        h = np.uint64(key_hash(key))
+        j = int(np.searchsorted(hashes, h))
+        n = len(hashes)
+        while j < n and hashes[j] == h:
+            if keys[j] == key:
+                return ent[off[j] : off[j + 1]]
+            j += 1
         return ent[:0]
 
-    def _credibility(self, zipf: float, prom: float) -> float:
+    def _credibility(self, zipf: float, pi: int, kind: int, how: str) -> float:
+        """Discount for names that are ordinary words: "Price" (Utah, 8,000 people) is far more often the
+        noun; "Kabul" or "Nice" are frequent words *because* the place is prominent. That excuse holds
+        only for a place's main name: a common word that is merely one of many alternate names ("Man"
+        for Amman, "Dort" for Dordrecht) or only matches after folding counts as an obscure name.
+        Provinces count a bit less than in ranking, as generic unit names ("Central") are common words."""
         if zipf < _COMMON_MIN_ZIPF:
             return 1.0
-        margin = prom + 1.5 - zipf
-        return min(1.0, max(0.1, 0.5 + 0.25 * margin))
+        prom = float(self._prom[pi]) - (0.7 if self._fc[pi] == _FC_ADM1 else 0.0)
+        if kind == _KIND_ALTERNATE:
+            prom -= 3.0
+        if how != "exact":
+            prom -= 1.0
+        return min(1.0, max(0.1, 0.5 + 0.25 * (prom + 1.0 - zipf)))
 
     def lookup(
         self,
@@ -296,14 +307,15 @@ class Gazetteer:
                 rank = _TIER[how] + 0.1 * prom + (_CANONICAL_BONUS if kind == _KIND_CANONICAL else 0.0)
                 old = best.get(pi)
                 if old is None or rank > old[0]:
-                    score = _QUALITY[how] * self._credibility(zipf, prom)
+                    score = _QUALITY[how] * self._credibility(zipf, pi, kind, how)
                     best[pi] = (rank, score, how, si)
 
-        consider(self._postings(self._s_keys, self._s_off, self._s_ent, sk), "simple")
+        consider(self._postings(self._s_hash, self._s_keys, self._s_off, self._s_ent, sk), "simple")
         fk = fold(query)
         if fk:
-            consider(self._postings(self._f_keys, self._f_off, self._f_ent, fk), "folded")
-        if not best and fuzzy and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
+            consider(self._postings(self._f_hash, self._f_keys, self._f_off, self._f_ent, fk), "folded")
+        # A correctly spelled ordinary word ("Bereits") is not a misspelled place: no fuzzy for those.
+        if not best and fuzzy and zipf < _COMMON_MIN_ZIPF and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
             self._fuzzy(fk, zipf, allowed, best)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], int(self._gid[kv[0]])))[:limit]
         out = []
@@ -332,27 +344,24 @@ class Gazetteer:
 
     @cached_property
     def _fuzzy_blocks(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-        """Per first letter: fold keys of prominent-enough places sorted by length, key ids, length offsets.
+        """Per first letter: pool fold keys sorted by length, their key ids, and offsets by length.
 
-        Built on first use (about 0.2 s), not at load, because most processes never need fuzzy matching.
+        The pool (keys of places with >= ~5,000 inhabitants, seats, provinces, countries) is prebuilt;
+        it is split into blocks on first use, not at load, because most processes never go fuzzy.
         """
-        first_ent = self._f_ent[self._f_off[:-1]]
-        first_place = self._e_place[first_ent]
-        prom = self._prom[first_place]
-        fc = self._fc[first_place]
-        ok = (prom >= _FUZZY_MIN_PROMINENCE) | (fc >= 1)
-        groups: dict[str, list[tuple[int, str, int]]] = {}
-        for kid in np.nonzero(ok)[0].tolist():
-            k = self._f_keys[kid]
-            if len(k) < _FUZZY_MIN_LEN or not k.isascii():
-                continue
-            groups.setdefault(k[0], []).append((len(k), k, kid))
+        keys = self._fz_keys.all()
         blocks = {}
-        for c, items in groups.items():
-            items.sort()
-            lens = np.asarray([n for n, _, _ in items], dtype=np.int32)
+        start = 0
+        while start < len(keys):
+            c = keys[start][0]
+            end = start
+            while end < len(keys) and keys[end][0] == c:
+                end += 1
+            block = keys[start:end]
+            lens = np.asarray([len(k) for k in block], dtype=np.int32)
             offs = np.searchsorted(lens, np.arange(0, int(lens.max()) + 2 * _FUZZY_LEN_SLACK + 2))
-            blocks[c] = ([k for _, k, _ in items], np.asarray([kid for *_, kid in items]), offs)
+            blocks[c] = (block, self._fz_kid[start:end], offs)
+            start = end
         return blocks
 
     def _fuzzy(self, fk: str, zipf: float, allowed, best: dict) -> None:
@@ -382,7 +391,8 @@ class Gazetteer:
                 rank = 0.6 * ratio / 100.0 + 0.1 * prom
                 old = best.get(pi)
                 if old is None or rank > old[0]:
-                    best[pi] = (rank, quality * self._credibility(zipf, prom), "fuzzy", int(self._e_name[e]))
+                    cred = self._credibility(zipf, pi, int(self._e_kind[e]), "fuzzy")
+                    best[pi] = (rank, quality * cred, "fuzzy", int(self._e_name[e]))
 
     # ------------------------------------------------------------------------------------ reverse
 
@@ -471,6 +481,26 @@ class Gazetteer:
             geometry=self._ctry_geoms,
             crs="EPSG:4326",
         )
+
+
+class _StringTable:
+    """Strings stored as one '\\n'-joined UTF-8 blob plus offsets; decoded one at a time on demand."""
+
+    __slots__ = ("_blob", "_off", "_n")
+
+    def __init__(self, blob: np.ndarray, off: np.ndarray) -> None:
+        self._blob = blob.tobytes()
+        self._off = off
+        self._n = len(off) - 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k: int) -> str:
+        return self._blob[self._off[k] : self._off[k + 1] - 1].decode("utf-8")
+
+    def all(self) -> list[str]:
+        return self._blob[:-1].decode("utf-8").split("\n") if self._n else []
 
 
 def _wkb_array(blob: np.ndarray, off: np.ndarray) -> np.ndarray:

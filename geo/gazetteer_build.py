@@ -516,7 +516,7 @@ def build(force: bool = False) -> bool:
         order = np.lexsort((keep, kind_rank[keep], -prom[e_place_a[keep]], kid[keep]))
         ent = keep[order].astype(np.int32)
         counts = np.bincount(kid[keep], minlength=len(uniq))
-        off = np.zeros(len(uniq) + 1, dtype=np.int64)
+        off = np.zeros(len(uniq) + 1, dtype=np.int32)
         np.cumsum(counts, out=off[1:])
         return uniq, off, ent
 
@@ -664,7 +664,7 @@ def string_table(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if any("\n" in s for s in lines):
         raise SystemExit("newline inside a name")
     parts = [s.encode("utf-8") for s in lines]
-    off = np.zeros(len(parts) + 1, dtype=np.int64)
+    off = np.zeros(len(parts) + 1, dtype=np.int32 if sum(map(len, parts)) < 2**30 else np.int64)
     np.cumsum([len(p) + 1 for p in parts], out=off[1:])
     blob = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8) if parts else np.zeros(0, np.uint8)
     return blob, off

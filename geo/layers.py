@@ -44,6 +44,7 @@ __all__ = [
     "MENTION_COLUMNS",
     "PROVINCE_COLUMNS",
     "LayerFilter",
+    "control_intervals_for",
     "control_layer",
     "datelines_layer",
     "events_layer",
@@ -231,13 +232,29 @@ def _filter_events(ev: pd.DataFrame, flt: LayerFilter, *, evidence_only: bool = 
 
 _INTERVALS: dict[tuple, pd.DataFrame] = {}
 _INTERVALS_LOCK = threading.Lock()
+_STATIC: dict[tuple, gpd.GeoDataFrame] = {}
+
+
+def _static_layer(store: Store, name: str, flt: LayerFilter, build) -> gpd.GeoDataFrame:
+    """Date-independent layers (mentions, datelines) are cached per (database, generation, filter); the
+    caller gets a cheap copy, so it may add columns (colours, popups) without corrupting the cache."""
+    key = (*store.cache_key(), name, flt)
+    with _INTERVALS_LOCK:
+        hit = _STATIC.get(key)
+    if hit is None:
+        hit = build(store, flt)
+        with _INTERVALS_LOCK:
+            if len(_STATIC) > 16:
+                _STATIC.clear()
+            _STATIC[key] = hit
+    return hit.copy()
 
 
 def control_intervals_for(store: Store, flt: LayerFilter | None = None) -> pd.DataFrame:
     """Cached :func:`geo.timeline.control_intervals` over the store's effective events (evidence filter
     of ``flt`` applied). Countries/actors are NOT applied here (see module docstring)."""
     flt = flt or LayerFilter()
-    key = (str(store.path.resolve()), store.generation(), flt.evidence_key())
+    key = (*store.cache_key(), flt.evidence_key())
     with _INTERVALS_LOCK:
         hit = _INTERVALS.get(key)
     if hit is not None:
@@ -297,7 +314,10 @@ def undated_events(store: Store, flt: LayerFilter | None = None) -> pd.DataFrame
 def mentions_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
     """Every resolved place mention (roles 'place' and 'dateline'), not time-keyed. Columns
     :data:`MENTION_COLUMNS` + geometry. ``actors``/``kinds`` do not apply."""
-    flt = flt or LayerFilter()
+    return _static_layer(store, "mentions", flt or LayerFilter(), _mentions_layer)
+
+
+def _mentions_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
     m = store._mentions_effective()
     mask = (m["latitude"].notna() & m["longitude"].notna()).to_numpy(copy=True)
     if not flt.include_rejected:
@@ -316,7 +336,10 @@ def mentions_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataF
 def datelines_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
     """Where each article was filed: its first resolved dateline mention. Columns
     :data:`DATELINE_COLUMNS` + geometry."""
-    flt = flt or LayerFilter()
+    return _static_layer(store, "datelines", flt or LayerFilter(), _datelines_layer)
+
+
+def _datelines_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
     m = store._mentions_effective()
     m = m[(m["role"] == "dateline") & m["latitude"].notna() & m["longitude"].notna()]
     m = m[m["status"] != "rejected"]

@@ -27,13 +27,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from geo.model import Article, Candidate, Mention, Place
+from geo.normalize import fold
 
 __all__ = ["resolve_mentions", "accept_score", "MAX_ALTERNATIVES"]
 
 MAX_ALTERNATIVES = 5
 
-_FEATURE_PRIOR = {"PCLI": 1.0, "PCLD": 0.95, "PCLS": 0.9, "PCLF": 0.9, "PCL": 0.95, "PCLIX": 0.8, "ADM1": 0.8}
-_PPL_PRIOR = {"PPLC": 0.95, "PPLA": 0.75, "PPLA2": 0.55, "PPLA3": 0.45, "PPLA4": 0.4, "PPLG": 0.6}
 _PROVINCE_BEFORE = re.compile(r"(?:Provinz|[Pp]rovince of|[Gg]overnorate of|[Gg]ouvernement|Oblast)\s+$")
 _PROVINCE_AFTER = re.compile(
     r"^(?:[ -](?:[Pp]rovince|Provinz|[Gg]overnorate|[Oo]blast|[Rr]egion)|-Provinz|s? Provinz)"
@@ -44,20 +43,33 @@ _CITY_AFTER = re.compile(r"^\s?(?:[Cc]ity|[Tt]own)\b")
 
 def accept_score() -> float:
     """The geocoder's acceptance threshold (imported lazily so this module loads without the gazetteer)."""
-    try:
-        from geo.geocoder import ACCEPT_SCORE
-    except ImportError:  # geocoder module not yet built in this checkout: use the documented default
-        return 0.6
+    from geo.geocoder import ACCEPT_SCORE
+
     return float(ACCEPT_SCORE)
 
 
+def _prominence(p: Place) -> float:
+    """Population-equivalent of how often news means this place: countries and capitals weigh most.
+
+    Provinces carry no population in the gazetteer; 200,000 lets a province seat of that size outrank
+    its province for a bare name ("Herat", "Kabul" mean the city) while the province still beats
+    villages of the same name.
+    """
+    if p.feature_code.startswith("PCL"):
+        return max(float(p.population), 5e7)
+    pop = float(p.population)
+    if p.feature_code == "ADM1":
+        return max(pop, 2e5)
+    if p.feature_code == "PPLC":
+        return 3.0 * max(pop, 1e5)
+    if p.feature_code == "PPLA":
+        return 2.0 * max(pop, 1e4)
+    return max(pop, 500.0)
+
+
 def _prior(p: Place) -> float:
-    """Importance in [0, 1]: feature class and population, as news names important places most."""
-    fw = _FEATURE_PRIOR.get(p.feature_code)
-    if fw is None:
-        fw = _PPL_PRIOR.get(p.feature_code, 0.3 if p.feature_class == "P" else 0.2)
-    pw = min(1.0, math.log10(p.population + 1) / 7.0) if p.population > 0 else 0.0
-    return 0.55 * fw + 0.45 * pw
+    """Importance in [0, 1] (log prominence), used in the confidence figure."""
+    return min(1.0, math.log10(_prominence(p)) / 7.5)
 
 
 def _is_country(p: Place) -> bool:
@@ -82,6 +94,7 @@ class _Group:
     hint: str | None  # "province" | "city" | None
     weight: float  # how much this group speaks for the document's context
     best: int = 0
+    names: frozenset[str] = frozenset()
 
 
 def _hint(article: Article, m: Mention) -> str | None:
@@ -100,14 +113,47 @@ def _hint(article: Article, m: Mention) -> str | None:
 
 def _hint_bonus(p: Place, hint: str | None) -> float:
     if hint == "province":
-        return 0.35 if p.feature_code == "ADM1" else -0.15
+        return 1.0 if p.feature_code == "ADM1" else -0.3
     if hint == "city":
         return 0.15 if p.feature_class == "P" else -0.15
     return 0.0
 
 
-def _base(c: Candidate, hint: str | None) -> float:
-    return 0.5 * c.score + 0.5 * _prior(c.place) + _hint_bonus(c.place, hint)
+# Exponents of the model below: match quality counts most, then prominence (sub-linear, so context can
+# still pick Arlington, Texas over Arlington, Virginia in a Texan article but not London, Ontario over
+# London in a Canadian article that merely names Canada).
+_QUALITY_EXP = 6.0
+_PROMINENCE_EXP = 0.6
+
+
+_OWN_NAME_BONUS = math.log(5.0)
+_HEAD_WORD_RE = re.compile(
+    r"[ -](?:[Pp]rovince|Provinz|[Gg]overnorate|[Oo]blast|[Cc]ounty|[Pp]arish|[Dd]istrict|Distrikt|"
+    r"[Pp]refecture|[Mm]unicipality|Raion|Rayon|Region|[Ss]tate)$"
+)
+
+
+def _name_keys(mentions: list[Mention]) -> frozenset[str]:
+    """Folded forms of what the text calls the place (head word and German genitive "-s" removed)."""
+    keys = set()
+    for m in mentions:
+        bare = _HEAD_WORD_RE.sub("", m.text)
+        keys.add(fold(bare))
+        if bare.endswith("s"):
+            keys.add(fold(bare[:-1]))
+    return frozenset(keys)
+
+
+def _log_base(c: Candidate, hint: str | None, names: frozenset[str] = frozenset()) -> float:
+    """log prior weight of a candidate before context: match quality, prominence, head-word hint.
+
+    A place called by its own main name is likelier than one for which the name is only an alternate
+    ("Islamabad" is Pakistan's capital, though GeoNames also lists it as an old name of Chattogram).
+    """
+    w = _QUALITY_EXP * math.log(max(c.score, 1e-3)) + _PROMINENCE_EXP * math.log(_prominence(c.place))
+    if names and fold(c.place.name) in names:
+        w += _OWN_NAME_BONUS
+    return w + 3.0 * _hint_bonus(c.place, hint)
 
 
 @dataclass(slots=True)
@@ -137,35 +183,46 @@ def _context(groups: list[_Group]) -> _Context:
     return _Context(countries, provinces, points, total)
 
 
-def _context_score(c: Candidate, gid: int, g: _Group, ctx: _Context) -> float:
-    """Support in [0, 1] for candidate c from all other groups."""
+def _support(c: Candidate, gid: int, g: _Group, ctx: _Context) -> tuple[float, float, float]:
+    """Country, province and spatial support in [0, 1] for candidate c from all *other* groups."""
     p = c.place
     own = g.candidates[g.best].place
     own_w = g.weight
     others = ctx.total - own_w
     if others <= 0:
-        return 0.0
+        return 0.0, 0.0, 0.0
     cc = ctx.countries.get(p.country_code, 0.0)
     if own.country_code == p.country_code:
         cc -= own_w * (1.5 if _is_country(own) else 1.0)
-    country_support = min(1.0, max(0.0, cc) / max(1.0, others))
+    country = min(1.0, max(0.0, cc) / max(1.0, min(others, 3.0)))
     prov = 0.0
-    if p.admin1_code:
+    if p.admin1_code and not _is_country(p):
         n = ctx.provinces.get((p.country_code, p.admin1_code), 0.0)
         if own.country_code == p.country_code and own.admin1_code == p.admin1_code:
             n -= own_w
-        prov = 1.0 if n > 0 else 0.0
+        prov = min(1.0, max(0.0, n))
     spatial = 0.0
     if not _is_country(p):
-        near = 0.0
         for q, w, other in ctx.points:
-            if other == gid:
+            if other == gid or q.geonameid == p.geonameid:
                 continue
             d = _km(p, q)
             if d < 400:
-                near = max(near, w * (1.0 - d / 400.0))
-        spatial = min(1.0, near)
-    return min(1.0, 0.55 * country_support + 0.2 * prov + 0.25 * spatial + (0.15 if cc > 0 else 0.0))
+                spatial = max(spatial, min(1.0, w) * (1.0 - d / 400.0))
+    return country, prov, spatial
+
+
+def _log_context(c: Candidate, gid: int, g: _Group, ctx: _Context) -> float:
+    """log likelihood factor of the document context: up to x3 country, x5 province, x5 nearby places."""
+    country, prov, spatial = _support(c, gid, g, ctx)
+    return math.log(1 + 2 * country) + math.log(1 + 4 * prov) + math.log(1 + 4 * spatial)
+
+
+def _posterior(logw: list[float]) -> list[float]:
+    top = max(logw)
+    ws = [math.exp(x - top) for x in logw]
+    total = sum(ws)
+    return [w / total for w in ws]
 
 
 def resolve_mentions(article: Article, mentions: list[Mention]) -> list[Mention]:
@@ -191,37 +248,34 @@ def resolve_mentions(article: Article, mentions: list[Mention]) -> list[Mention]
         g.hint = Counter(hs).most_common(1)[0][0] if hs else None
         datelines_only = all(m.role == "dateline" for m in g.mentions)
         g.weight = (0.3 if datelines_only else 1.0) * min(2.0, 1.0 + 0.25 * (len(g.mentions) - 1))
+        g.names = _name_keys(g.mentions)
         if g.candidates:
-            g.best = max(range(len(g.candidates)), key=lambda k, g=g: _base(g.candidates[k], g.hint))
-    scores: dict[int, list[float]] = {}
+            g.best = max(
+                range(len(g.candidates)), key=lambda k, g=g: _log_base(g.candidates[k], g.hint, g.names)
+            )
+    posts: dict[int, list[float]] = {}
     for _ in range(2):
         ctx = _context(groups)
         for gid, g in enumerate(groups):
             if not g.candidates:
                 continue
-            s = [0.6 * _base(c, g.hint) + 0.4 * _context_score(c, gid, g, ctx) for c in g.candidates]
-            scores[gid] = s
-            g.best = max(range(len(s)), key=s.__getitem__)
-    final_ctx = _context(groups)
+            logw = [_log_base(c, g.hint, g.names) + _log_context(c, gid, g, ctx) for c in g.candidates]
+            posts[gid] = _posterior(logw)
+            g.best = max(range(len(logw)), key=logw.__getitem__)
     for gid, g in enumerate(groups):
         if not g.candidates:
             for m in g.mentions:
                 m.place, m.confidence = None, 0.0
             continue
-        s = scores[gid]
-        order = sorted(range(len(s)), key=lambda k, s=s: -s[k])
-        top = s[order[0]]
-        ranked = [Candidate(g.candidates[k].place, round(max(0.0, min(1.0, s[k])), 4)) for k in order]
+        post = posts[gid]
+        order = sorted(range(len(post)), key=lambda k, post=post: -post[k])
+        ranked = [Candidate(g.candidates[k].place, round(post[k], 4)) for k in order]
         best = g.candidates[order[0]]
-        # Confidence on the gazetteer's scale: the match score, discounted when the choice is unclear
-        # (a runner-up close behind) and when neither importance nor context backs it.
-        runner = s[order[1]] if len(order) > 1 else 0.0
-        margin = min(1.0, (top - runner) / 0.15) if len(order) > 1 else 1.0
-        support = max(_prior(best.place), _context_score(best, gid, g, final_ctx))
-        confidence = best.score * (0.8 + 0.1 * margin + 0.1 * min(1.0, support * 1.5))
-        confidence = round(max(0.0, min(1.0, confidence)), 4)
+        # Confidence on the gazetteer's scale: the name's match score (which already discounts ordinary
+        # words), lowered when the referent is uncertain among the candidates.
+        confidence = round(max(0.0, min(1.0, best.score * (0.8 + 0.2 * post[order[0]]))), 4)
         for m in g.mentions:
-            m.candidates = [Candidate(c.place, c.score) for c in ranked[:MAX_ALTERNATIVES]]
+            m.candidates = ranked[:MAX_ALTERNATIVES]
             m.confidence = confidence
             m.place = best.place if confidence >= threshold else None
     return mentions

@@ -292,15 +292,17 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
                (-6, -4, "right", "top"), (0, 8, "center", "bottom"), (0, -8, "center", "top"),
                (9, 0, "left", "center"), (-9, 0, "right", "center")]
     placed = dropped = 0
-    for i in range(len(points)):
+    tries = min(len(points), 4 * max_labels)  # each try measures text; bound the work on dense maps
+    dropped = len(points) - tries
+    for i in range(tries):
         if placed >= max_labels:
-            dropped += len(points) - i
+            dropped += tries - i
             break
         ok = False
         for dx, dy, ha, va in offsets:
             text = ax.annotate(
                 names[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontsize=7.5, color="#222222", zorder=6,
+                fontsize=7.5, color="#222222", zorder=6, annotation_clip=False,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
             )
             bb = text.get_window_extent(renderer).expanded(1.04, 1.08)
@@ -490,9 +492,11 @@ def draw_map(
                      "overlap", fontsize=6.5, color="#666666", ha="left", va="bottom")
 
     kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
-    if fmt == "pdf":
+    if fmt == "png":
+        kwargs["pil_kwargs"] = {"compress_level": 3}  # 3x faster than the default 6, files ~10 % larger
+    elif fmt == "pdf":
         kwargs["metadata"] = {"Creator": "conflictmap"}
-    elif fmt == "svg":
+    if fmt == "svg":
         kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
     fig.savefig(out, **kwargs)
     return stats

@@ -58,10 +58,12 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-TargetType = Literal["mention", "event"]
+TargetType = Literal["mention", "event", "article"]
+TARGET_TYPES: tuple[str, ...] = ("mention", "event", "article")
 
 #: Actions an analyst can record. ``reject`` is accepted as a synonym of ``not_a_place`` (for events it
-#: means "this event did not happen / is not an event"), ``undo`` is written by :meth:`Store.undo`.
+#: means "this event did not happen / is not an event"), ``set_date`` dates an article (target_type
+#: "article"), ``undo`` is written by :meth:`Store.undo`.
 ANNOTATION_ACTIONS: tuple[str, ...] = (
     "confirm",
     "choose_candidate",
@@ -70,6 +72,7 @@ ANNOTATION_ACTIONS: tuple[str, ...] = (
     "not_a_place",
     "reject",
     "edit_event",
+    "set_date",
     "note",
     "undo",
 )
@@ -253,11 +256,55 @@ def _m3_date_expression(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX events_date ON events(event_date)")
 
 
+def _m4_content_generation(con: sqlite3.Connection) -> None:
+    # A second counter that only ingest bumps: annotation writes then re-fold annotations over cached
+    # article/mention/event rows instead of re-reading them.
+    con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('content_generation', '0')")
+
+
+def _m5_article_annotations(con: sqlite3.Connection) -> None:
+    # Analysts can date an undated article (target_type 'article', action 'set_date'); SQLite cannot
+    # alter a CHECK constraint, so the table is rebuilt (foreign keys are off during migrations).
+    _exec_script(
+        con,
+        """
+        DROP TRIGGER annotations_append_only_update;
+        DROP TRIGGER annotations_append_only_delete;
+        CREATE TABLE annotations_v5 (
+            annotation_id INTEGER PRIMARY KEY,
+            uid           TEXT NOT NULL UNIQUE,
+            target_type   TEXT NOT NULL CHECK (target_type IN ('mention', 'event', 'article')),
+            content_hash  TEXT NOT NULL,
+            target_key    TEXT NOT NULL,
+            action        TEXT NOT NULL,
+            payload       TEXT NOT NULL DEFAULT '{}',
+            analyst       TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            undoes_id     INTEGER REFERENCES annotations(annotation_id),
+            undoes_uid    TEXT
+        );
+        INSERT INTO annotations_v5 SELECT annotation_id, uid, target_type, content_hash, target_key, action,
+            payload, analyst, created_at, undoes_id, undoes_uid FROM annotations;
+        DROP TABLE annotations;
+        ALTER TABLE annotations_v5 RENAME TO annotations;
+        CREATE INDEX annotations_target ON annotations(target_type, target_key);
+        CREATE INDEX annotations_hash ON annotations(content_hash);
+        CREATE TRIGGER annotations_append_only_update BEFORE UPDATE ON annotations
+            BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+        CREATE TRIGGER annotations_append_only_delete BEFORE DELETE ON annotations
+            BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('store_uid', lower(hex(randomblob(16))));
+        """,
+    )
+
+
 #: Ordered migrations; index i upgrades from user_version i to i+1.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m1_initial,
     _m2_annotations,
     _m3_date_expression,
+    _m4_content_generation,
+    _m5_article_annotations,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -296,6 +343,19 @@ def _clean(value: Any) -> Any:
         return None
     return value
 
+
+_MENTION_COLUMNS = [
+    "mention_id", "article_id", "content_hash", "target_key", "start", "end", "text", "role", "geonameid",
+    "name", "latitude", "longitude", "country_code", "admin1_code", "feature_code", "confidence", "source",
+    "title", "language", "article_date", "notes", "status", "last_annotation_id",
+]  # fmt: skip
+_EVENT_COLUMNS = [
+    "event_id", "article_id", "content_hash", "target_key", "kind", "actor", "actor_text", "place",
+    "place_text", "geonameid", "latitude", "longitude", "country_code", "admin1_code", "event_date",
+    "date_precision", "date_expression", "where_precision", "confidence", "evidence", "evidence_start",
+    "evidence_end", "mention_start", "mention_end", "source", "title", "language", "article_date", "notes",
+    "status", "last_annotation_id",
+]  # fmt: skip
 
 # --------------------------------------------------------------------------------------------------
 # process-wide read cache: (db path, generation, what) -> DataFrame
@@ -364,30 +424,54 @@ class Store:
                 ).fetchone()[0]
                 if tables:
                     raise SchemaError(f"{self.path} is a SQLite file but not a conflictmap store")
-            for target in range(version, SCHEMA_VERSION):
-                # DDL inside an explicit transaction: a crash mid-migration leaves the old version.
-                self._con.execute("BEGIN IMMEDIATE")
-                try:
-                    MIGRATIONS[target](self._con)
-                    self._con.execute(f"PRAGMA user_version = {target + 1}")
-                    self._con.execute("COMMIT")
-                except BaseException:
-                    self._con.execute("ROLLBACK")
-                    raise
+            if version == SCHEMA_VERSION:
+                return
+            # SQLite's recipe for schema changes: foreign keys off (a table rebuild would otherwise trip
+            # them), each step in its own transaction (a crash mid-migration leaves the old version),
+            # and a foreign-key check before committing.
+            self._con.execute("PRAGMA foreign_keys = OFF")
+            try:
+                for target in range(version, SCHEMA_VERSION):
+                    self._con.execute("BEGIN IMMEDIATE")
+                    try:
+                        MIGRATIONS[target](self._con)
+                        bad = self._con.execute("PRAGMA foreign_key_check").fetchall()
+                        if bad:
+                            raise SchemaError(f"migration {target + 1} broke foreign keys: {bad[:3]}")
+                        self._con.execute(f"PRAGMA user_version = {target + 1}")
+                        self._con.execute("COMMIT")
+                    except BaseException:
+                        self._con.execute("ROLLBACK")
+                        raise
+            finally:
+                self._con.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT) that also bumps the generation counter."""
+    def _write(self, *, content: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT).
+
+        If it changed anything it bumps ``generation`` (and ``content_generation`` when ``content``:
+        articles, mentions or events changed), which invalidates the read caches of every process.
+        """
         with self._lock:
             con = self._con
             con.execute("BEGIN IMMEDIATE")
             try:
+                before = con.total_changes
                 yield con
-                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                if con.total_changes != before:
+                    keys = "('generation', 'content_generation')" if content else "('generation')"
+                    con.execute(f"UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key IN {keys}")
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    def cache_key(self) -> tuple[str, str, int]:
+        """(file, store id, generation): changes whenever anything readable changes; for caches of
+        derived data (layers) that must survive across Store objects but never outlive a change."""
+        meta = self._meta()
+        return (str(self.path.resolve()), meta.get("store_uid", ""), int(meta["generation"]))
 
     def generation(self) -> int:
         """A counter bumped by every write (by any process); use it as a cache key for derived data."""
@@ -412,7 +496,7 @@ class Store:
         article's mentions and events in the same transaction ("updated"). Annotations are untouched in
         both cases and keep applying because they are keyed by content hash and offsets.
         """
-        with self._write() as con:
+        with self._write(content=True) as con:
             return self._ingest_in_tx(con, parsed, replace=replace)
 
     def ingest_many(self, parsed: Iterable[ParsedArticle], *, batch_size: int = 500) -> list[IngestOutcome]:
@@ -425,7 +509,7 @@ class Store:
 
         def flush() -> None:
             if batch:
-                with self._write() as con:
+                with self._write(content=True) as con:
                     outcomes.extend(self._ingest_in_tx(con, p, replace=False) for p in batch)
                 batch.clear()
 
@@ -502,6 +586,14 @@ class Store:
         return self._cached("articles", self._load_articles).copy()
 
     def _load_articles(self) -> pd.DataFrame:
+        raw = self._cached("raw_articles", self._load_raw_articles, counter="content_generation")
+        with self._lock:
+            states = self._annotation_states()["article"]
+        df = raw.copy()
+        _apply_article_states(df, states, key_col="content_hash", date_col="date")
+        return df
+
+    def _load_raw_articles(self) -> pd.DataFrame:
         with self._lock:
             df = pd.read_sql_query(
                 """
@@ -518,6 +610,10 @@ class Store:
                 self._con,
             )
         df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+        df["target_key"] = df["content_hash"]
+        df["notes"] = ""
+        df["status"] = "auto"
+        df["last_annotation_id"] = pd.array([pd.NA] * len(df), dtype="Int64")
         return df
 
     def article(self, article_id: int) -> dict[str, Any] | None:
@@ -533,6 +629,17 @@ class Store:
             if row is None:
                 return None
             out = dict(zip([c[0] for c in cur.description], row, strict=True))
+        eff = self._cached("articles", self._load_articles)
+        hit = eff[eff["article_id"] == out["article_id"]]
+        if len(hit):  # analyst's date (set_date) wins over the automatic one
+            date = hit["date"].iloc[0]
+            out["date"] = None if pd.isna(date) else date.date().isoformat()
+            prec = hit["date_precision"].iloc[0]
+            out["date_precision"] = None if pd.isna(prec) else prec
+            out["status"] = hit["status"].iloc[0]
+            out["notes"] = hit["notes"].iloc[0]
+            out["last_annotation_id"] = hit["last_annotation_id"].iloc[0]
+        out["target_key"] = out["content_hash"]
         out["date"] = dt.date.fromisoformat(out["date"]) if out["date"] else None
         return out
 
@@ -594,7 +701,10 @@ class Store:
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         """(earliest, latest) over article dates and effective event dates; (None, None) if none."""
         dates = pd.concat(
-            [self._cached("articles", self._load_articles)["date"], self._events_effective()["event_date"]]
+            [
+                self._cached("articles", self._load_articles)["date"],
+                self._events_effective()["event_date"],
+            ]
         ).dropna()
         if dates.empty:
             return None, None
@@ -602,9 +712,23 @@ class Store:
 
     # internal cached frames (not copies: callers inside geo must not mutate them)
 
-    def _cached(self, what: str, loader: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        gen = self.generation()
-        key = (str(self.path.resolve()), what)
+    def _meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+
+    def _cached(
+        self, what: str, loader: Callable[[], pd.DataFrame], *, counter: str = "generation"
+    ) -> pd.DataFrame:
+        """Process-wide cache keyed by (file, what) and checked against a meta counter.
+
+        ``generation`` changes on every write (annotations included); ``content_generation`` only when
+        articles are ingested, so an annotation re-applies annotations to the cached raw frames instead
+        of re-reading 100,000 rows.
+        """
+        meta = self._meta()
+        gen = int(meta[counter])
+        # store_uid: a file deleted and re-created at the same path must not hit the old file's cache.
+        key = (str(self.path.resolve()), meta.get("store_uid", ""), what)
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
         if hit is not None and hit[0] == gen:
@@ -620,56 +744,117 @@ class Store:
     def _events_effective(self) -> pd.DataFrame:
         return self._cached("events", self._load_events)
 
-    def _load_mentions(self) -> pd.DataFrame:
+    def _article_meta(self) -> pd.DataFrame:
+        """Per-article columns joined onto mentions/events (indexed by article_id; no text)."""
         with self._lock:
-            df = pd.read_sql_query(
-                """
-                SELECT m.mention_id, m.article_id, a.content_hash,
-                       a.content_hash || ':' || m.start || ':' || m."end" AS target_key,
-                       m.start, m."end" AS "end", m.text, m.role, m.geonameid, m.name,
-                       m.lat AS latitude, m.lon AS longitude, m.country_code, m.admin1_code,
-                       m.feature_code, m.confidence, a.source, a.title, a.language, a.date AS article_date
-                FROM mentions m JOIN articles a USING (article_id)
-                ORDER BY m.article_id, m.start
-                """,
-                self._con,
-            )
-            states = self._annotation_states()
+            rows = self._con.execute(
+                "SELECT article_id, content_hash, source, title, language, date FROM articles"
+            ).fetchall()
+        meta = pd.DataFrame.from_records(
+            rows, columns=["article_id", "content_hash", "source", "title", "language", "article_date"]
+        )
+        meta["article_date"] = pd.to_datetime(meta["article_date"], format="%Y-%m-%d", errors="coerce")
+        return meta.set_index("article_id")
+
+    def _load_raw_mentions(self) -> pd.DataFrame:
+        cols = [
+            "mention_id",
+            "article_id",
+            "start",
+            "end",
+            "text",
+            "role",
+            "geonameid",
+            "name",
+            "latitude",
+            "longitude",
+            "country_code",
+            "admin1_code",
+            "feature_code",
+            "confidence",
+        ]
+        with self._lock:
+            rows = self._con.execute(
+                'SELECT mention_id, article_id, start, "end", text, role, geonameid, name, lat, lon, '
+                "country_code, admin1_code, feature_code, confidence FROM mentions "
+                "ORDER BY article_id, start"
+            ).fetchall()
+        df = pd.DataFrame.from_records(rows, columns=cols)
+        for col in ("mention_id", "article_id", "start", "end"):
+            df[col] = df[col].astype("int64")
         df["geonameid"] = df["geonameid"].astype("Int64")
-        df["latitude"] = df["latitude"].astype(float)
-        df["longitude"] = df["longitude"].astype(float)
+        for col in ("latitude", "longitude", "confidence"):
+            df[col] = df[col].astype(float)
+        df = df.join(self._article_meta(), on="article_id")
+        df["target_key"] = df["content_hash"] + ":" + df["start"].astype(str) + ":" + df["end"].astype(str)
         df["notes"] = ""
         df["status"] = "auto"
         df["last_annotation_id"] = pd.array([pd.NA] * len(df), dtype="Int64")
-        _apply_states(df, states.get("mention", {}), place_name_col="name", clear_place_on_reject=True)
-        df["article_date"] = pd.to_datetime(df["article_date"], format="%Y-%m-%d", errors="coerce")
-        return df.reset_index(drop=True)
+        return df[_MENTION_COLUMNS]
 
-    def _load_events(self) -> pd.DataFrame:
+    def _load_raw_events(self) -> pd.DataFrame:
+        cols = [
+            "event_id",
+            "article_id",
+            "event_key",
+            "kind",
+            "actor",
+            "actor_text",
+            "place",
+            "place_text",
+            "geonameid",
+            "latitude",
+            "longitude",
+            "country_code",
+            "admin1_code",
+            "event_date",
+            "date_precision",
+            "date_expression",
+            "where_precision",
+            "confidence",
+            "evidence",
+            "evidence_start",
+            "evidence_end",
+            "mention_start",
+            "mention_end",
+        ]
         with self._lock:
-            df = pd.read_sql_query(
-                """
-                SELECT e.event_id, e.article_id, a.content_hash,
-                       a.content_hash || ':' || e.event_key AS target_key,
-                       e.kind, e.actor, e.actor_text, e.name AS place, e.place_text, e.geonameid,
-                       e.lat AS latitude, e.lon AS longitude, e.country_code, e.admin1_code,
-                       e.event_date, e.date_precision, e.date_expression, e.where_precision,
-                       e.confidence, e.evidence, e.evidence_start, e.evidence_end,
-                       e.mention_start, e.mention_end,
-                       a.source, a.title, a.language, a.date AS article_date
-                FROM events e JOIN articles a USING (article_id)
-                ORDER BY e.event_id
-                """,
-                self._con,
-            )
-            states = self._annotation_states()
+            rows = self._con.execute(
+                "SELECT event_id, article_id, event_key, kind, actor, actor_text, name, place_text, "
+                "geonameid, lat, lon, country_code, admin1_code, event_date, date_precision, "
+                "date_expression, where_precision, confidence, evidence, evidence_start, evidence_end, "
+                "mention_start, mention_end FROM events ORDER BY event_id"
+            ).fetchall()
+        df = pd.DataFrame.from_records(rows, columns=cols)
+        for col in ("event_id", "article_id", "evidence_start", "evidence_end"):
+            df[col] = df[col].astype("int64")
         for col in ("geonameid", "where_precision", "mention_start", "mention_end"):
             df[col] = df[col].astype("Int64")
-        df["latitude"] = df["latitude"].astype(float)
-        df["longitude"] = df["longitude"].astype(float)
+        for col in ("latitude", "longitude", "confidence"):
+            df[col] = df[col].astype(float)
+        df = df.join(self._article_meta(), on="article_id")
+        df["target_key"] = df["content_hash"] + ":" + df["event_key"]
         df["notes"] = ""
         df["status"] = "auto"
         df["last_annotation_id"] = pd.array([pd.NA] * len(df), dtype="Int64")
+        return df[_EVENT_COLUMNS]
+
+    def _load_mentions(self) -> pd.DataFrame:
+        raw = self._cached("raw_mentions", self._load_raw_mentions, counter="content_generation")
+        with self._lock:
+            states = self._annotation_states()
+        df = raw.copy()
+        _apply_states(df, states.get("mention", {}), place_name_col="name", clear_place_on_reject=True)
+        _apply_article_states(
+            df, states["article"], key_col="content_hash", date_col="article_date", only_dates=True
+        )
+        return df
+
+    def _load_events(self) -> pd.DataFrame:
+        raw = self._cached("raw_events", self._load_raw_events, counter="content_generation")
+        with self._lock:
+            states = self._annotation_states()
+        df = raw.copy()
         # Inherit place corrections made on the mention the event was read from.
         mention_states = states.get("mention", {})
         event_states = states.get("event", {})
@@ -702,9 +887,9 @@ class Store:
                 merged.setdefault("last_id", None)
                 event_states = {**event_states, key: merged}
         _apply_states(df, event_states, place_name_col="place", clear_place_on_reject=False)
+        _redate_events(df, states["article"], event_states)
         df["event_date"] = pd.to_datetime(df["event_date"], format="%Y-%m-%d", errors="coerce")
-        df["article_date"] = pd.to_datetime(df["article_date"], format="%Y-%m-%d", errors="coerce")
-        return df.reset_index(drop=True)
+        return df
 
     # -- annotations ---------------------------------------------------------------------------
 
@@ -899,7 +1084,7 @@ class Store:
                 dt.datetime.fromisoformat(created_at)
             except (KeyError, TypeError, ValueError, AnnotationError) as exc:
                 raise AnnotationError(f"annotation {i}: missing or invalid field ({exc})") from exc
-            if target_type not in ("mention", "event"):
+            if target_type not in TARGET_TYPES:
                 raise AnnotationError(f"annotation {i}: unknown target_type {target_type!r}")
             if action not in ANNOTATION_ACTIONS:
                 raise AnnotationError(f"annotation {i}: unknown action {action!r}")
@@ -960,8 +1145,12 @@ class Store:
     # -- annotation internals ------------------------------------------------------------------
 
     def _check_target(self, target_type: str, target_key: str) -> tuple[TargetType, str]:
-        if target_type not in ("mention", "event"):
-            raise AnnotationError(f"target_type must be 'mention' or 'event', not {target_type!r}")
+        if target_type not in TARGET_TYPES:
+            raise AnnotationError(f"target_type must be one of {TARGET_TYPES}, not {target_type!r}")
+        if target_type == "article":
+            if self.has_article(str(target_key)) is None:
+                raise AnnotationError(f"no article with key {target_key!r} in this store")
+            return "article", str(target_key)
         if not isinstance(target_key, str) or ":" not in target_key:
             raise AnnotationError(f"invalid target key {target_key!r}")
         content_hash, local = target_key.split(":", 1)
@@ -995,6 +1184,12 @@ class Store:
         if not isinstance(payload, dict):
             raise AnnotationError("payload must be a dict")
         out = {k: _clean(v) for k, v in payload.items()}
+        if target_type == "article" and action not in ("confirm", "note", "set_date"):
+            raise AnnotationError(f"{action} does not apply to articles (set_date, note, confirm do)")
+        if action == "set_date":
+            if target_type != "article":
+                raise AnnotationError("set_date applies to articles only; use edit_event for an event")
+            return _check_article_date(out)
         if action in ("confirm", "not_a_place", "reject"):
             return {k: v for k, v in out.items() if k == "comment"}
         if action == "note":
@@ -1082,7 +1277,7 @@ class Store:
             "FROM annotations ORDER BY created_at, annotation_id"
         ).fetchall()
         active = _active_ids([(r[0], r[6]) for r in rows])
-        states: dict[str, dict[str, dict[str, Any]]] = {"mention": {}, "event": {}}
+        states: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TARGET_TYPES}
         for ann_id, target_type, key, action, payload_json, analyst, _undoes in rows:
             st = states[target_type].setdefault(key, {"status": "auto", "last_id": None, "notes": []})
             st["last_id"] = max(ann_id, st["last_id"] or 0)
@@ -1105,8 +1300,12 @@ class Store:
                 st["edited"] = True
                 st["rejected"] = False
                 st["status"] = "edited"
+            elif action == "set_date":
+                st["date"] = payload
+                st["edited"] = True
+                st["status"] = "edited"
             elif action == "note":
-                st["notes"].append(f"{payload['text']} ({analyst})")
+                st["notes"].append(f"{payload.get('text', '')} ({analyst})")
         return states
 
 
@@ -1118,6 +1317,25 @@ def _check_analyst(analyst: Any) -> str:
     if not isinstance(analyst, str) or not analyst.strip():
         raise AnnotationError("an annotation needs the analyst's name")
     return analyst.strip()
+
+
+def _check_article_date(out: dict[str, Any]) -> dict[str, Any]:
+    """``{"date": "YYYY-MM-DD" | None, "date_precision": "day"|"month"|"year"}``; None = "no date"."""
+    unknown = set(out) - {"date", "date_precision"}
+    if unknown or "date" not in out:
+        raise AnnotationError("set_date needs {'date': 'YYYY-MM-DD' or None, 'date_precision': ...}")
+    try:
+        date = _iso(out["date"])
+    except (TypeError, ValueError) as exc:
+        raise AnnotationError(f"date must be YYYY-MM-DD, not {out['date']!r}") from exc
+    precision = out.get("date_precision", "day" if date else None)
+    if date is not None and precision not in ("day", "month", "year"):
+        raise AnnotationError("date_precision must be day, month or year")
+    if date is not None and precision == "month":
+        date = date[:8] + "01"
+    elif date is not None and precision == "year":
+        date = date[:5] + "01-01"
+    return {"date": date, "date_precision": precision if date else None}
 
 
 def _check_event_edit(out: dict[str, Any]) -> dict[str, Any]:
@@ -1249,6 +1467,81 @@ def _apply_states(
                 df[col] = series.astype(object)
             new = values
         df.iloc[positions, df.columns.get_loc(col)] = new
+
+
+def _article_date_overrides(states: dict[str, dict[str, Any]]) -> dict[str, tuple[str | None, str | None]]:
+    return {
+        h: (st["date"]["date"], st["date"]["date_precision"]) for h, st in states.items() if st.get("date")
+    }
+
+
+def _apply_article_states(
+    df: pd.DataFrame,
+    states: dict[str, dict[str, Any]],
+    *,
+    key_col: str,
+    date_col: str,
+    only_dates: bool = False,
+) -> None:
+    """Article annotations: the analyst's date replaces the automatic one (and status/notes/last id)."""
+    if not states or df.empty:
+        return
+    dates = _article_date_overrides(states)
+    for pos in np.flatnonzero(df[key_col].isin(list(states)).to_numpy()):
+        h = df[key_col].iat[pos]
+        st = states[h]
+        if h in dates:
+            date, prec = dates[h]
+            df.iloc[pos, df.columns.get_loc(date_col)] = pd.NaT if date is None else pd.Timestamp(date)
+            if not only_dates:
+                if df["date_precision"].dtype != object:
+                    df["date_precision"] = df["date_precision"].astype(object)
+                df.iloc[pos, df.columns.get_loc("date_precision")] = prec
+        if not only_dates:
+            df.iloc[pos, df.columns.get_loc("status")] = st.get("status", "auto")
+            if st.get("last_id") is not None:
+                df.iloc[pos, df.columns.get_loc("last_annotation_id")] = int(st["last_id"])
+            if st.get("notes"):
+                df.iloc[pos, df.columns.get_loc("notes")] = "\n".join(st["notes"])
+
+
+def _redate_events(
+    df: pd.DataFrame, article_states: dict[str, dict[str, Any]], event_states: dict[str, dict[str, Any]]
+) -> None:
+    """Re-date the events of articles the analyst dated (``set_date``), unless the event's own date was
+    edited: an event with a date expression ("on Thursday", "in 2014") is resolved again against the new
+    article date (geo.dates.resolve_relative); one without simply takes the article's date.
+    ``event_date`` is still an ISO string here."""
+    dates = _article_date_overrides(article_states)
+    if not dates or df.empty:
+        return
+    positions = np.flatnonzero(df["content_hash"].isin(list(dates)).to_numpy())
+    if not len(positions):
+        return
+    from geo.dates import resolve_relative
+
+    for col in ("event_date", "date_precision"):
+        if df[col].dtype != object:
+            df[col] = df[col].astype(object)
+    c_date, c_prec = df.columns.get_loc("event_date"), df.columns.get_loc("date_precision")
+    c_adate = df.columns.get_loc("article_date")
+    for pos in positions:
+        date, prec = dates[df["content_hash"].iat[pos]]
+        df.iloc[pos, c_adate] = pd.NaT if date is None else pd.Timestamp(date)
+        own = event_states.get(df["target_key"].iat[pos]) or {}
+        if "event_date" in (own.get("fields") or {}):
+            continue
+        expr = df["date_expression"].iat[pos]
+        if isinstance(expr, str) and expr.strip():
+            base = dt.date.fromisoformat(date) if date else None
+            new_date, new_prec = resolve_relative(expr, base, df["language"].iat[pos], article_precision=prec)
+            if new_date is None and base is not None:
+                continue  # the expression does not depend on the article date: keep what was parsed
+            df.iat[pos, c_date] = new_date.isoformat() if new_date else None
+            df.iat[pos, c_prec] = new_prec if new_date else None
+        else:
+            df.iat[pos, c_date] = date
+            df.iat[pos, c_prec] = prec
 
 
 def _mention_rows(article_id: int, mentions: list[Mention]) -> list[tuple[Any, ...]]:

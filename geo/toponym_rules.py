@@ -28,7 +28,8 @@ ACTOR_NAMES: frozenset[str] = frozenset(
     Qaeda Qaida Kaida Al-Qaeda Al-Qaida Al-Kaida Shabaab Shabab Al-Shabaab Al-Shabab Hamas Hezbollah Hizbollah
     Hisbollah Hizballah Houthi Houthis Huthi Huthis Huthi-Rebellen Ansarallah Nusra Haqqani Janjaweed Wagner
     Peshmerga Peschmerga Bundeswehr Pentagon Kremlin Kreml Mujahideen Mudschahedin Fatah Hezb Tatmadaw
-    Ansar Boko Haram Azov Asow Bundestag Bundesregierung Knesset Duma Rada Werchowna Verkhovna Congress Kongress
+    Ansar Boko Haram Azov Asow Bundestag Bundesregierung Knesset Duma Rada Werchowna Verkhovna Congress
+    Kongress
     EU UN UNO UNHCR UNICEF UNAMA UNAMI UNSC WHO WFP ICRC IKRK OSCE OSZE AU ECOWAS IAEA IOM MSF OCHA IMF IWF
     AP AFP dpa DPA Reuters DW BBC CNN TASS ZDF ARD Xinhua KNA epd Bloomberg Anadolu ANI IANS PTI EFE ANSA APA
     SDA RIA Interfax Ukrinform Tolo TOLOnews Pajhwok Rudaw Kurdistan24 Al-Jazeera Jazeera Dschasira Arabiya
@@ -157,6 +158,40 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 PROVINCE_SUFFIXES: frozenset[str] = frozenset(
     "Province province Provinz Governorate governorate Gouvernement Oblast oblast State state".split()
 )
+# Administrative head words that join the mention ("Kanawha County", "Nangarhar Province") although the
+# gazetteer stores the bare name.
+ADMIN_SUFFIXES: frozenset[str] = frozenset(
+    """Province province Provinz Governorate governorate Oblast oblast County county Parish District
+    district Distrikt Prefecture prefecture Municipality municipality Raion Rayon Region""".split()
+)
+# A place name followed by one of these names a street, a building or an organisation, not the place
+# ("Washington Drive", "Washington Post", "Kansas State University").
+NOT_PLACE_AFTER: frozenset[str] = frozenset(
+    """Street St Road Rd Avenue Ave Drive Dr Boulevard Blvd Lane Ln Way Highway Hwy Parkway Pkwy Court
+    Ct Place Pl Terrace Square Straße Strasse Platz Allee Weg Gasse University Universität College
+    School Academy Institute Times Post Herald Tribune Journal Gazette Chronicle Telegraph Observer
+    Company Corp Corporation Inc Ltd Group Holdings Bank Stadium Arena Hotel Restaurant Mall Church
+    Cathedral Mosque Club Hall Theatre Theater Zoo Museum Party Partei Police Polizei FC United
+    """.split()
+)
+# Country abbreviations that news writes in capitals or with dots -> ISO 3166-1 alpha-2 code.
+COUNTRY_ABBREVIATIONS: dict[str, str] = {
+    "US": "US",
+    "U.S.": "US",
+    "USA": "US",
+    "U.S.A.": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "UAE": "AE",
+    "U.A.E.": "AE",
+    "VAE": "AE",
+    "DRC": "CD",
+    "DRK": "CD",
+    "PRC": "CN",
+    "DPRK": "KP",
+    "ROK": "KR",
+}
+
 # Before a name, they make it a province without joining the mention ("in der Provinz Herat").
 PROVINCE_PREFIXES: frozenset[str] = frozenset("Provinz province Province Gouvernement governorate".split())
 CITY_HINTS: frozenset[str] = frozenset("city City town Stadt village Dorf district District Distrikt".split())
@@ -183,7 +218,7 @@ DATELINE_RE = re.compile(
 # Wire-style all-caps dateline: "KABUL, Aug 13 (Reuters) -", "RAMADI, Iraq, May 17, 2015 -".
 DATELINE_CAPS_RE = re.compile(
     r"(?:^|\n)[ \t]*(?:date[ \t]+\d{4}-\d{2}(?:-\d{2})?[ \t]+)?"
-    r"(?P<place>[A-ZÄÖÜ]{2,}(?:[ \t'’-][A-ZÄÖÜ]{2,}){0,3})[ \t]*,[ \t]*(?:[A-Z][a-z]+\.?[ \t]+\d|\d|[A-Z][a-z]+,)"
+    r"(?P<place>[A-ZÄÖÜ]{2,}(?:[ \t'’-][A-ZÄÖÜ]{2,}){0,3})[ \t]*(?:,[ \t]*[A-Z\d]|\(|--|—|–)"
 )
 
 

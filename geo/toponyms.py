@@ -20,7 +20,7 @@ How it works, and why:
   "Kabul, 13. August 2021 (dpa)") marks its place with role "dateline".
 
 `find_mentions(article)` returns unresolved mentions with their gazetteer candidates filled in
-(best first by gazetteer score); `geo.resolve` chooses among them with the document's context.
+(in the gazetteer's ranking); `geo.resolve` chooses among them with the document's context.
 """
 
 from __future__ import annotations
@@ -93,7 +93,11 @@ def _mark_initial(text: str, toks: list[Token]) -> None:
     for t in toks:
         gap = text[prev_end : t.start]
         stripped = gap.strip(" \t\u00a0\"'“”„«»‚‘’()[]*•–—-")
-        t.initial = prev_end == 0 or "\n" in gap or (stripped[-1:] in (".", "!", "?", ":", ";") if stripped else False)
+        t.initial = (
+            prev_end == 0
+            or "\n" in gap
+            or (stripped[-1:] in (".", "!", "?", ":", ";") if stripped else False)
+        )
         prev_end = t.end
     # Title-case lines: most words capitalised ("Taliban Capture Several Provincial Capitals").
     line_start = 0
@@ -330,17 +334,21 @@ def _person_tokens(text: str, toks: list[Token], index: NameIndex) -> tuple[set[
             and f"{t.key} {nxt.key} {toks[i + 2].key}" not in index.keys
             and f"{nxt.key} {toks[i + 2].key}" not in index.keys
         )
-        if not titled and not particle_cue and not (
-            given_cue
-            and nxt is not None
-            and nxt.cap
-            and not nxt.upper
-            and nxt.text not in rules.GEO_MODIFIERS
-            and nxt.text not in rules.PROVINCE_SUFFIXES
-            and nxt.text not in rules.CITY_HINTS
-            and _gap_ok(text, t, nxt)
-            and text[t.end : nxt.start].strip() in ("", "-")
-            and not (t.key in index.keys and rules.commonness(nxt.text, None) >= 4.5)
+        if (
+            not titled
+            and not particle_cue
+            and not (
+                given_cue
+                and nxt is not None
+                and nxt.cap
+                and not nxt.upper
+                and nxt.text not in rules.GEO_MODIFIERS
+                and nxt.text not in rules.PROVINCE_SUFFIXES
+                and nxt.text not in rules.CITY_HINTS
+                and _gap_ok(text, t, nxt)
+                and text[t.end : nxt.start].strip() in ("", "-")
+                and not (t.key in index.keys and rules.commonness(nxt.text, None) >= 4.5)
+            )
         ):
             i += 1
             continue
@@ -427,11 +435,15 @@ def find_mentions(article: Article) -> list[Mention]:
     actors = _actor_spans(text, toks)
     datelines = _datelines(text)
     person, person_names = _person_tokens(text, toks, index)
-    mentions: list[Mention] = []
+    mentions = _abbreviations(text, toks, lookup)
+    taken = [(m.start, m.end) for m in mentions]
     n = len(toks)
     i = 0
     while i < n:
         t = toks[i]
+        if taken and _overlaps(taken, t.start, t.end):
+            i += 1
+            continue
         if not (t.cap or t.upper) or t.key not in index.first_len and not _maybe_other(t, index, language):
             i += 1
             continue
@@ -444,13 +456,19 @@ def find_mentions(article: Article) -> list[Mention]:
         if cands is None:
             i += 1
             continue
-        # "Badghis province", "Helmand Province": the head word joins the mention.
-        if span.last + 1 < n:
+        if span.last + 1 < n and text[toks[span.last].end : toks[span.last + 1].start] == " ":
             nxt = toks[span.last + 1]
-            if nxt.text in rules.PROVINCE_SUFFIXES and text[toks[span.last].end : nxt.start] == " ":
-                if nxt.text.lower() != "state" or any(c.place.feature_code == "ADM1" for c in cands):
-                    span.end = nxt.end
-                    span.last += 1
+            if nxt.text in rules.NOT_PLACE_AFTER:  # "Washington Post", "Herat University"
+                i = span.last + 2
+                continue
+            if nxt.key == "state":
+                # "Borno State" is a Nigerian state; "Kansas State" is a university.
+                if not (cands[0].place.feature_code == "ADM1" and cands[0].place.country_code != "US"):
+                    i = span.last + 2
+                    continue
+                span.end, span.last = nxt.end, span.last + 1
+            elif nxt.text in rules.ADMIN_SUFFIXES:  # "Badghis province", "Kanawha County"
+                span.end, span.last = nxt.end, span.last + 1
         mentions.append(
             Mention(
                 start=span.start,
@@ -461,7 +479,30 @@ def find_mentions(article: Article) -> list[Mention]:
             )
         )
         i = span.last + 1
+    mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_DOTTED_RE = re.compile(r"(?<![\w.])(?:U\.S\.A\.|U\.S\.|U\.K\.|U\.A\.E\.)")
+
+
+def _abbreviations(text: str, toks: list[Token], lookup: _Lookup) -> list[Mention]:
+    """Country abbreviations: "U.S.", "US", "UK", "UAE" (not inside an all-caps headline)."""
+    found: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group(0)) for m in _DOTTED_RE.finditer(text)]
+    for k, t in enumerate(toks):
+        if t.text in rules.COUNTRY_ABBREVIATIONS and t.upper:
+            neighbours = [toks[j] for j in (k - 1, k + 1) if 0 <= j < len(toks)]
+            if any(x.upper and len(x.text) > 3 for x in neighbours):
+                continue  # "HELP US NOW": a shouted pronoun, not the country
+            if text[t.end : t.end + 1] == "." and text[t.start - 1 : t.start] == ".":
+                continue
+            found.append((t.start, t.end, t.text))
+    out = []
+    for start, end, surface in sorted(found):
+        place = lookup.gaz.country(rules.COUNTRY_ABBREVIATIONS[surface])
+        if place is not None:
+            out.append(Mention(start=start, end=end, text=surface, candidates=[Candidate(place, 1.0)]))
+    return out
 
 
 def _maybe_other(t: Token, index: NameIndex, language: str | None) -> bool:
@@ -505,14 +546,18 @@ def _accept(
         cands = lookup(text[span.start : span.end])
     if not cands:
         return None
+    # A spelling found only by transliteration folding must fold like the place's own name
+    # ("Dschalalabad" ~ Jalalabad), not merely like one of its many alternate names ("Syrian").
+    if span.how == "folded" and fold(span.lookup) != fold(cands[0].place.name):
+        return None
     if span.dateline:
         return cands
     # Next to a verb of saying, a minor place's name is a speaker ("Kirby said", "sagte Maas").
     prev = toks[span.first - 1] if span.first else None
     nxt = toks[span.last + 1] if span.last + 1 < len(toks) else None
-    near_verb = (prev is not None and prev.text in rules.REPORTING_VERBS and text[prev.end : first.start] == " ") or (
-        nxt is not None and nxt.text in rules.REPORTING_VERBS and text[last.end : nxt.start] == " "
-    )
+    near_verb = (
+        prev is not None and prev.text in rules.REPORTING_VERBS and text[prev.end : first.start] == " "
+    ) or (nxt is not None and nxt.text in rules.REPORTING_VERBS and text[last.end : nxt.start] == " ")
     if single:
         german = language == "de" or language is None
         z = rules.commonness(first.text, language)
@@ -530,7 +575,9 @@ def _accept(
             return None
         if span.how == "folded" and (not tolerance or len(first.key) < 5):
             return None  # a transliteration-only match of a minor place is too weak alone
-    elif first.initial and all(rules.commonness(toks[k].text, language) >= 4.5 for k in range(span.first, span.last + 1)):
+    elif first.initial and all(
+        rules.commonness(toks[k].text, language) >= 4.5 for k in range(span.first, span.last + 1)
+    ):
         if not _important(cands):
             return None  # "Long Beach"-shaped phrases of ordinary words at a sentence start
     return cands

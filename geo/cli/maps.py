@@ -136,6 +136,10 @@ def handle(args: argparse.Namespace) -> int:
             print(f"wrote {args.out} ({res.counts_text()})")
     except (ValueError, OSError, export.ExportError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
+        print(f"conflictmap: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+              file=sys.stderr)
+        return 1
     finally:
         store.close()
     return 0

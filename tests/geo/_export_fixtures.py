@@ -78,3 +78,20 @@ def hand_store(path: Path):
     for p in parsed_articles():
         store.ingest(p)
     return store
+
+
+def annotated_hand_store(path: Path):
+    """`hand_store` plus three analyst annotations through the store's public API: an actor edit and a
+    note with HTML-looking text on Herat's capture, a moved point for Ghazni, a rejected siege."""
+    store = hand_store(path)
+    ev = store.events_df()
+    herat = ev.loc[(ev["place"] == "Herat") & (ev["kind"] == "captured"), "target_key"].iloc[0]
+    store.annotate("event", herat, "edit_event", {"actor": "Taliban"}, analyst="ana")
+    store.annotate("event", herat, "note", {"text": "confirmed by <b>two</b> sources & a call"},
+                   analyst="ana")
+    ghazni = ev.loc[ev["place"] == "Ghazni", "target_key"].iloc[0]
+    store.annotate("event", ghazni, "set_point",
+                   {"latitude": 33.56, "longitude": 68.43, "name": "Ghazni city"}, analyst="ana")
+    siege = ev.loc[ev["kind"] == "besieged", "target_key"].iloc[0]
+    store.annotate("event", siege, "reject", {}, analyst="ana")
+    return store

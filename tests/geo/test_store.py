@@ -370,3 +370,102 @@ def test_bulk_ingest_and_duplicate_event_keys(store: Store) -> None:
     assert [o.status for o in outcomes] == ["new", "new"]
     keys = store.events_df()["target_key"]
     assert keys.is_unique and len(keys) == 3
+
+
+def _undated_article():
+    parsed = fx.seed_like_article()
+    art = parsed.article
+    parsed.article = dataclasses.replace(art, date=None, date_precision=None)
+    herat, ghazni, attack = parsed.events
+    herat.date, herat.date_precision, herat.date_expression = None, None, "on Thursday"
+    ghazni.date, ghazni.date_precision = None, None
+    return parsed
+
+
+def test_analyst_dates_an_undated_article_and_its_events_follow(store: Store) -> None:
+    store.ingest(_undated_article())
+    assert store.events_df()["event_date"].isna().all()
+    h = store.articles_df().loc[0, "content_hash"]
+    ann = store.annotate(
+        "article",
+        h,
+        "set_date",
+        {"date": "2021-08-13", "date_precision": "day"},
+        analyst="ana",
+        expected_last=None,
+    )
+    art = store.articles_df().iloc[0]
+    assert art["date"] == pd.Timestamp("2021-08-13") and art["status"] == "edited"
+    assert art["last_annotation_id"] == ann and art["target_key"] == h
+    assert store.article(int(art["article_id"]))["date"] == dt.date(2021, 8, 13)
+    ev = store.events_df()
+    # "on Thursday" is the latest Thursday on or before the article date; the others take the article date
+    assert _event(store, "Herat")["event_date"] == pd.Timestamp("2021-08-12")
+    assert _event(store, "Ghazni")["event_date"] == pd.Timestamp("2021-08-13")
+    assert (ev["article_date"] == pd.Timestamp("2021-08-13")).all()
+    assert (store.mentions_df()["article_date"] == pd.Timestamp("2021-08-13")).all()
+    assert store.date_range() == (dt.date(2021, 8, 12), dt.date(2021, 8, 13))
+    # an event's own date edit wins over the article date
+    store.annotate(
+        "event",
+        _event(store, "Ghazni")["target_key"],
+        "edit_event",
+        {"event_date": "2021-08-01"},
+        analyst="ben",
+    )
+    assert _event(store, "Ghazni")["event_date"] == pd.Timestamp("2021-08-01")
+    store.undo(ann, analyst="ana")
+    assert pd.isna(store.articles_df().loc[0, "date"]) and pd.isna(_event(store, "Herat")["event_date"])
+    with pytest.raises(AnnotationError, match="articles only"):
+        store.annotate(
+            "event", _event(store, "Herat")["target_key"], "set_date", {"date": "2021-08-13"}, analyst="ana"
+        )
+    with pytest.raises(AnnotationError, match="does not apply to articles"):
+        store.annotate("article", h, "not_a_place", analyst="ana")
+    with pytest.raises(AnnotationError, match="no article"):
+        store.annotate("article", "0" * 64, "note", {"text": "x"}, analyst="ana")
+
+
+def test_month_precision_article_date_is_not_made_up(store: Store) -> None:
+    store.ingest(_undated_article())
+    h = store.articles_df().loc[0, "content_hash"]
+    store.annotate("article", h, "set_date", {"date": "2021-08-17", "date_precision": "month"}, analyst="ana")
+    art = store.articles_df().iloc[0]
+    assert art["date"] == pd.Timestamp("2021-08-01") and art["date_precision"] == "month"
+    ghazni = _event(store, "Ghazni")
+    assert ghazni["date_precision"] == "month"
+
+
+def test_migrates_a_version_4_store_with_annotations(tmp_path: Path) -> None:
+    path = tmp_path / "v4data.sqlite"
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    for migration in store_mod.MIGRATIONS[:4]:
+        migration(con)
+    con.execute("PRAGMA user_version = 4")
+    con.execute(
+        "INSERT INTO articles (content_hash, source, text, ingested_at) VALUES ('h', 's', 'Herat fell.', 'x')"
+    )
+    con.execute(
+        'INSERT INTO mentions (article_id, start, "end", text, name, lat, lon) '
+        "VALUES (1, 0, 5, 'Herat', 'Herat', 34.3, 62.2)"
+    )
+    con.execute(
+        "INSERT INTO annotations (uid, target_type, content_hash, target_key, action, payload, analyst, "
+        "created_at) VALUES ('u1', 'mention', 'h', 'h:0:5', 'not_a_place', '{}', 'ana', "
+        "'2024-01-01T00:00:00')"
+    )
+    con.execute(
+        "INSERT INTO annotations (uid, target_type, content_hash, target_key, action, payload, analyst, "
+        "created_at, undoes_id, undoes_uid) VALUES ('u2', 'mention', 'h', 'h:0:5', 'undo', '{}', 'ben', "
+        "'2024-01-02T00:00:00', 1, 'u1')"
+    )
+    con.close()
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        hist = s.annotation_history()
+        assert list(hist["uid"]) == ["u2", "u1"] and list(hist["undoes_id"].fillna(0)) == [1, 0]
+        assert s.mentions_df().loc[0, "status"] == "auto"  # the undo still applies after the rebuild
+        s.annotate("article", "h", "set_date", {"date": "2021-08-13"}, analyst="ana")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            s._con.execute("DELETE FROM annotations")

@@ -1,0 +1,85 @@
+"""Export benchmarks: the issue's static-map target plus the data exports' timings.
+
+Target (issue 5): a 150 dpi PNG of Afghanistan with 10,000 events renders in under 5 s on this machine.
+The synthetic store of `bench/synth.py` spreads its events over 14 countries, so for the target we build
+one whose 10,000 events are all in Afghanistan (same generator, its country table narrowed to AF) and
+check that the map really draws 10,000 events. "cold" includes loading the gazetteer boundaries and
+simplifying them (the first map of a process, e.g. the CLI); "warm" is the next map (the dashboard).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+from bench.figures import Figure
+
+TARGET_S = 5.0
+
+
+def _af_store(path: Path, n_events: int) -> Path:
+    from bench import synth
+
+    with mock.patch.dict(synth.ACTORS, {"AF": synth.ACTORS["AF"]}, clear=True):
+        return synth.make_synthetic_store(path, n_events=n_events, n_mentions=n_events * 2)
+
+
+def _timed(fn) -> tuple[float, object]:
+    t = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t, result
+
+
+def run() -> list[Figure]:
+    from geo import export
+    from geo.store import Store
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+        tmpdir = Path(tmp)
+        build_s, _ = _timed(lambda: _af_store(tmpdir / "af.sqlite", 10_000))
+        figures.append(Figure("synthetic AF store build (10,000 events)", build_s, "s"))
+        with Store(tmpdir / "af.sqlite") as store:
+            store.events_df()  # the store's own read cache is not what we measure here
+            cold, res = _timed(lambda: export.render_map(store, None, country="AF", dpi=150,
+                                                         out=tmpdir / "af_cold.png"))
+            figures.append(Figure("AF map 150 dpi PNG, cold (incl. boundaries)", cold, "s", f"< {TARGET_S:g}",
+                                  cold < TARGET_S))
+            figures.append(Figure("  events drawn on that map", res.stats.events, "events", ">= 10,000",
+                                  res.stats.events >= 10_000 * 0.9))  # ~5 % of synthetic events are undated
+            warm, res = _timed(lambda: export.render_map(store, None, country="AF", dpi=150,
+                                                         out=tmpdir / "af_warm.png"))
+            figures.append(Figure("AF map 150 dpi PNG, warm", warm, "s", f"< {TARGET_S:g}", warm < TARGET_S))
+            svg, _ = _timed(lambda: export.render_map(store, None, country="AF", out=tmpdir / "af.svg"))
+            figures.append(Figure("AF map SVG", svg, "s"))
+            pdf, _ = _timed(lambda: export.render_map(store, None, country="AF", out=tmpdir / "af.pdf"))
+            figures.append(Figure("AF map PDF", pdf, "s"))
+            size = (tmpdir / "af_warm.png").stat().st_size / 1e6
+            figures.append(Figure("AF map PNG size", size, "MB"))
+
+        # Data exports on the standard synthetic store (10,000 events, 100,000 mentions, 14 countries).
+        from bench import synth
+
+        synth.make_synthetic_store(tmpdir / "std.sqlite")
+        with Store(tmpdir / "std.sqlite") as store:
+            store.events_df()
+            store.mentions_df()
+            for fmt in export.DATA_FORMATS:
+                out = tmpdir / f"all.{fmt}"
+                secs, result = _timed(lambda fmt=fmt, out=out: export.export_data(store, fmt, out))
+                counts = ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
+                figures.append(Figure(f"export {fmt} ({counts})", secs, "s"))
+                figures.append(Figure(f"  {fmt} file size", out.stat().st_size / 1e6, "MB"))
+            series, _ = _timed(lambda: export.render_series(
+                store, "2024-01-01", "2024-03-01", every="week", out_dir=tmpdir / "series", gif=True,
+                country="SY", dpi=100))
+            figures.append(Figure("weekly series SY 2024-01..03 (10 frames + GIF, 100 dpi)", series, "s"))
+    return figures
+
+
+if __name__ == "__main__":
+    from bench.figures import format_table
+
+    print(format_table(run()))

