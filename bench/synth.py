@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -230,17 +232,50 @@ def _mention(start: int, text: str, place: Place, rng: random.Random, role: str 
     return Mention(start, start + len(text), text, [Candidate(place, conf)], place, conf, role)  # type: ignore[arg-type]
 
 
+#: Bump when the generator changes so cached templates are rebuilt.
+SYNTH_VERSION = 1
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache" / "synthetic"
+
+
+def _template_name(n_events: int, n_mentions: int, seed: int) -> str:
+    from geo.store import SCHEMA_VERSION
+
+    manifest = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "build" / "manifest.json"
+    gaz = hashlib.sha256(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "nogaz"
+    return f"synthetic_e{n_events}_m{n_mentions}_s{seed}_v{SYNTH_VERSION}_db{SCHEMA_VERSION}_{gaz}.sqlite"
+
+
 def make_synthetic_store(
     path: str | Path, n_events: int = 10_000, n_mentions: int = 100_000, seed: int = 0
 ) -> Path:
-    """Create (or reuse, if it already holds this content) a store at ``path``; returns the path.
+    """Create a store at ``path`` (or add to the store already there); returns the path.
 
     Articles: ``n_events // 5``, each with about 5 events and ``n_mentions / n_articles`` mentions
     (one dateline each). About 5 % of events are undated and 10 % have month precision.
+
+    Building takes ~5-10 s, and every benchmark module needs one, so a new ``path`` is copied from a
+    template cached in ``data/cache/synthetic/`` (git-ignored; keyed by the parameters, the generator
+    and schema versions and the gazetteer build), built once.
     """
     path = Path(path)
-    with Store(path) as store:
-        store.ingest_many(_articles(n_events, n_mentions, seed), batch_size=500)
+    if path.exists():
+        with Store(path) as store:
+            store.ingest_many(_articles(n_events, n_mentions, seed), batch_size=500)
+        return path
+    template = TEMPLATE_DIR / _template_name(n_events, n_mentions, seed)
+    if not template.exists():
+        TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = template.with_name(f".{template.name}.{os.getpid()}.tmp")
+        try:
+            with Store(tmp) as store:
+                store.ingest_many(_articles(n_events, n_mentions, seed), batch_size=500)
+                store._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            os.replace(tmp, template)  # atomic: concurrent builders never see a half-written template
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
     return path
 
 

@@ -258,6 +258,11 @@ def handle_map_output(out: dict | None) -> None:
 def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> None:
     point = st.session_state.get("sel_point")
     selected = st.session_state.get("selected")
+    if point is None and not selected:
+        st.info(
+            "Click a marker on the map, or choose a place in the article reader, to inspect and annotate it."
+        )
+        return
     mentions_all = store.mentions_df()
     events_all = store.events_df()
     targets: list[tuple[str, dict]] = []
@@ -269,7 +274,7 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
                 f"{mapview._date_text(rec.get('since'), rec.get('since_precision'))}"
             )
             if rec.get("evidence"):
-                st.caption(f"“{rec['evidence']}” — {rec.get('title') or rec.get('source')}")
+                st.caption(f"“{rec['evidence']}” — {_text(rec.get('title')) or _text(rec.get('source'))}")
         ev_here = _near(events_all[events_all["latitude"].notna()], lat, lon)
         me_here = _near(mentions_all[mentions_all["latitude"].notna()], lat, lon)
         targets += [("event", r) for r in ev_here.to_dict("records")]

@@ -18,6 +18,21 @@ from dashboard.urlstate import ViewState
 from geo import layers as geo_layers
 from geo.store import Store
 
+_MEMO: dict[tuple, object] = {}
+
+
+def _memo(store: Store, name: str, fn, *extra):
+    """Cache a derived value per (store file, store generation, extra key): recomputed after any write.
+
+    The store hands out copies of 100,000-row frames; the sidebar options, colours and bounds need not be
+    recomputed from them on every rerun."""
+    key = (str(store.path), store.generation(), name, *extra)
+    if key not in _MEMO:
+        if len(_MEMO) > 64:
+            _MEMO.clear()
+        _MEMO[key] = fn()
+    return _MEMO[key]
+
 
 def layer_filter(view: ViewState) -> geo_layers.LayerFilter:
     return geo_layers.LayerFilter(
@@ -38,15 +53,35 @@ def previous_step(date: dt.date, previous: dt.date | None) -> dt.date:
     return date - dt.timedelta(days=1)
 
 
+_STATIC_TABLES: dict[tuple, tuple[mapview.PrebuiltTable, mapview.PrebuiltTable]] = {}
+
+
+def static_tables(
+    store: Store, flt: geo_layers.LayerFilter
+) -> tuple[mapview.PrebuiltTable, mapview.PrebuiltTable]:
+    """Mentions and datelines tables: they do not depend on the date, so they are built once per store
+    generation (any write, e.g. an annotation, bumps it) and filter, not on every move of the slider."""
+    key = (str(store.path), store.generation(), flt)
+    hit = _STATIC_TABLES.get(key)
+    if hit is None:
+        mentions = mapview.PrebuiltTable(*mapview.mention_rows(geo_layers.mentions_layer(store, flt)))
+        datelines = mapview.PrebuiltTable(*mapview.dateline_rows(geo_layers.datelines_layer(store, flt)))
+        if len(_STATIC_TABLES) > 16:
+            _STATIC_TABLES.clear()
+        hit = _STATIC_TABLES[key] = (mentions, datelines)
+    return hit
+
+
 def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | None) -> mapview.MapLayers:
-    """All date-dependent layers for the view, straight from geo.layers."""
+    """All layers for the view, straight from geo.layers (date-independent ones cached)."""
     flt = layer_filter(view)
+    mentions, datelines = static_tables(store, flt)
     return mapview.MapLayers(
         control=geo_layers.control_layer(store, date, flt),
         provinces=geo_layers.province_control_layer(store, date, flt),
         events=geo_layers.events_layer(store, date, flt, since=since),
-        mentions=geo_layers.mentions_layer(store, flt),
-        datelines=geo_layers.datelines_layer(store, flt),
+        mentions=mentions,
+        datelines=datelines,
         new_since=since,
     )
 
@@ -55,8 +90,11 @@ def palette(store: Store) -> dict[str, str]:
     """Actor colours shared with the static map export (geo.staticmap), stable for a given store."""
     from geo.staticmap import controller_palette
 
-    events = store.events_df()
-    return controller_palette(events["actor"]) if len(events) else {}
+    def compute() -> dict[str, str]:
+        events = store.events_df()
+        return controller_palette(events["actor"]) if len(events) else {}
+
+    return _memo(store, "palette", compute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +108,10 @@ class Options:
 
 
 def options(store: Store) -> Options:
+    return _memo(store, "options", lambda: _options(store))
+
+
+def _options(store: Store) -> Options:
     ev = store.events_df()
     me = store.mentions_df()
     arts = store.articles_df()
@@ -90,14 +132,19 @@ def options(store: Store) -> Options:
 
 def event_dates(store: Store, view: ViewState) -> list[dt.date]:
     """Sorted distinct dates of the (filtered) events, for previous/next-event buttons."""
-    ev = geo_layers.events_layer(store, None, layer_filter(view))
-    dates = pd.to_datetime(ev["event_date"], errors="coerce").dropna()
-    return sorted({d.date() for d in dates})
+    flt = layer_filter(view)
+
+    def compute() -> list[dt.date]:
+        ev = geo_layers.events_layer(store, None, flt)
+        dates = pd.to_datetime(ev["event_date"], errors="coerce").dropna()
+        return sorted({d.date() for d in dates})
+
+    return _memo(store, "event_dates", compute, flt)
 
 
 def date_bounds(store: Store) -> tuple[dt.date, dt.date]:
     """Slider range: article and event dates (a single day when the store is empty)."""
-    lo, hi = store.date_range()
+    lo, hi = _memo(store, "date_range", store.date_range)
     if lo is None or hi is None:
         today = dt.date.today()
         return today, today
@@ -109,7 +156,11 @@ def date_bounds(store: Store) -> tuple[dt.date, dt.date]:
 @lru_cache(maxsize=8)
 def boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
     """Offline basemap from the bundled gazetteer: world countries, plus province outlines of the countries
-    the data touches (all provinces of the world would be megabytes). Empty if no gazetteer is built."""
+    the data touches (all provinces of the world would be megabytes). Empty if no gazetteer is built.
+
+    The polygons are written once to `dashboard/static/cache/` and the map fetches them from there (same
+    host), so each rerun does not resend them; if that folder is not writable they are sent inline.
+    """
     try:
         from geo.gazetteer import get_gazetteer
 
@@ -122,10 +173,37 @@ def boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
         provinces = provinces[provinces["country_code"].isin(country_codes)]
     else:
         provinces = provinces.iloc[0:0]
-    return mapview.boundary_data(countries, provinces, fill=fill)
+    inline = mapview.boundary_data(countries, provinces, fill=fill)
+    return publish_static(inline, "boundaries") or inline
+
+
+def publish_static(payload: dict, stem: str) -> dict | None:
+    """Write `payload` as JSON under dashboard/static/cache/ (content-addressed); {"url": ...} or None."""
+    import hashlib
+    import json
+
+    from dashboard.offline import STATIC_DIR, STATIC_URL
+
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    name = f"{stem}-{hashlib.sha1(text.encode()).hexdigest()[:16]}.json"
+    folder = STATIC_DIR / "cache"
+    try:
+        folder.mkdir(exist_ok=True)
+        target = folder / name
+        if not target.exists():
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+    except OSError:
+        return None
+    return {"url": f"{STATIC_URL}/cache/{name}"}
 
 
 def data_countries(store: Store) -> tuple[str, ...]:
+    return _memo(store, "countries", lambda: _data_countries(store))
+
+
+def _data_countries(store: Store) -> tuple[str, ...]:
     ev = store.events_df()
     me = store.mentions_df()
     codes: set[str] = set()
@@ -143,6 +221,10 @@ def default_store_path() -> Path:
 
 def data_bounds(store: Store) -> tuple[float, float, float, float] | None:
     """(south, west, north, east) around the events (else mentions), to frame the map when it opens."""
+    return _memo(store, "bounds", lambda: _data_bounds(store))
+
+
+def _data_bounds(store: Store) -> tuple[float, float, float, float] | None:
     for df in (store.events_df(), store.mentions_df()):
         pts = df[df["latitude"].notna() & df["longitude"].notna()] if len(df) else df
         if len(pts):

@@ -25,7 +25,11 @@ from typing import Any
 
 import branca.element
 import folium
+import numpy as np
 import pandas as pd
+import shapely
+import shapely.affinity
+import shapely.errors
 from jinja2 import Template
 
 from dashboard.offline import OfflineMap
@@ -208,24 +212,85 @@ class StaticScript(branca.element.MacroElement):
         self.body = body
 
 
-def _points(df: pd.DataFrame | None) -> pd.DataFrame:
-    """Rows with usable coordinates; accepts `lat`/`lon` columns or a point geometry column."""
+def _points(df: pd.DataFrame | None, keep: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows with usable coordinates as `lat`/`lon` (from latitude/longitude or a point geometry); with
+    `keep`, only those other columns are carried (100,000-row layers are costly to copy whole)."""
     if df is None or len(df) == 0:
         return pd.DataFrame()
-    out = pd.DataFrame(df).copy()
-    if "lat" not in out.columns or "lon" not in out.columns:
-        if "latitude" in out.columns and "longitude" in out.columns:
-            out["lat"], out["lon"] = out["latitude"], out["longitude"]
-        elif "geometry" in out.columns:
-            geom = out["geometry"]
-            out["lat"] = [g.y if g is not None and not g.is_empty else math.nan for g in geom]
-            out["lon"] = [g.x if g is not None and not g.is_empty else math.nan for g in geom]
-    if "lat" not in out.columns:
+    if "latitude" in df.columns and "longitude" in df.columns:
+        lat, lon = df["latitude"], df["longitude"]
+    elif "lat" in df.columns and "lon" in df.columns:
+        lat, lon = df["lat"], df["lon"]
+    elif "geometry" in df.columns:
+        geom = df["geometry"]
+        lat = pd.Series([g.y if g is not None and not g.is_empty else math.nan for g in geom], index=df.index)
+        lon = pd.Series([g.x if g is not None and not g.is_empty else math.nan for g in geom], index=df.index)
+    else:
         return pd.DataFrame()
-    out = out[
-        pd.to_numeric(out["lat"], errors="coerce").notna()
-        & pd.to_numeric(out["lon"], errors="coerce").notna()
-    ]
+    cols = [c for c in (keep if keep is not None else df.columns) if c in df.columns and c != "geometry"]
+    out = pd.DataFrame(df[cols]) if cols else pd.DataFrame(index=df.index)
+    out["lat"] = pd.to_numeric(lat, errors="coerce").to_numpy()
+    out["lon"] = pd.to_numeric(lon, errors="coerce").to_numpy()
+    return out[out["lat"].notna() & out["lon"].notna()]
+
+
+def _strings(df: pd.DataFrame, name: str) -> list[str]:
+    """A column as Python strings, missing values as '' (vectorised: layers have up to 100,000 rows)."""
+    if name not in df.columns or len(df) == 0:
+        return [""] * len(df)
+    col = df[name]
+    missing = col.isna().to_numpy()
+    values = col.astype(object).to_numpy()
+    return ["" if m else (v if isinstance(v, str) else str(v)) for v, m in zip(values, missing, strict=True)]
+
+
+def _escaped(values: list[str]) -> list[str]:
+    """html.escape each value, once per distinct value (titles, actors and statuses repeat a lot)."""
+    cache: dict[str, str] = {}
+    out = []
+    for v in values:
+        e = cache.get(v)
+        if e is None:
+            e = cache[v] = html.escape(v, quote=True)
+        out.append(e)
+    return out
+
+
+def _coords(df: pd.DataFrame, name: str) -> list[float]:
+    return df[name].astype(float).round(4).tolist()
+
+
+def _dates(df: pd.DataFrame, name: str, precision: str | None = None) -> list[str]:
+    """Dates as text honest to their precision ('2018-07' for a month), '' when missing."""
+    if name not in df.columns or len(df) == 0:
+        return [""] * len(df)
+    dates = pd.to_datetime(df[name], errors="coerce")
+    text = _strings(pd.DataFrame({"d": dates.dt.strftime("%Y-%m-%d")}), "d")
+    if not precision:
+        return text
+    cut = {"month": 7, "year": 4}
+    out = []
+    for t, p in zip(text, _strings(df, precision), strict=True):
+        if not t:
+            out.append("")
+        elif p:
+            out.append(f"{t[: cut.get(p, 10)]} ({p})")
+        else:
+            out.append(t)
+    return out
+
+
+def _articles(df: pd.DataFrame) -> list[str]:
+    return [t.strip() or s for t, s in zip(_strings(df, "title"), _strings(df, "source"), strict=True)]
+
+
+def _statuses(df: pd.DataFrame) -> list[str]:
+    out = []
+    for st, nt in zip(_strings(df, "status"), _strings(df, "notes"), strict=True):
+        text = STATUS_TEXT.get(st or "auto", st)
+        if nt.strip():
+            text += " · note: " + nt.strip().replace("\n", "; ")
+        out.append(text)
     return out
 
 
@@ -295,31 +360,35 @@ def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tup
     since_precision, last_confirmed, evidence, title/source, status; coordinates latitude/longitude.
     """
     df = _points(control)
+    n = len(df)
     actors, articles = _Interner(), _Interner()
     colour_list: list[str] = []
-    rows = []
-    for row in df.to_dict("records"):
-        actor = _controller(row)
+    holders = [
+        c if c else ("vacated" if st == "vacated" else "unknown")
+        for c, st in zip(_strings(df, "controller"), _strings(df, "state"), strict=True)
+    ]
+    actor_idx = []
+    for actor in holders:
         ai = actors(esc(actor))
         if ai == len(colour_list):
             colour_list.append(colours.get(actor, UNKNOWN_COLOUR))
-        confirmed = _as_date(_get(row, "last_confirmed"))
-        rows.append(
-            [
-                _round(row["lat"]),
-                _round(row["lon"]),
-                esc(_get(row, "name") or _get(row, "place", "")),
-                ai,
-                esc(_date_text(_get(row, "since"), _get(row, "since_precision"))),
-                esc(confirmed.isoformat() if confirmed else ""),
-                esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
-                articles(esc(_article(row))),
-                esc(_status(row)),
-            ]
+        actor_idx.append(ai)
+    rows = [
+        list(r)
+        for r in zip(
+            _coords(df, "lat"),
+            _coords(df, "lon"),
+            _escaped(_strings(df, "name")),
+            actor_idx,
+            _escaped(_dates(df, "since", "since_precision")),
+            _escaped(_dates(df, "last_confirmed")),
+            _escaped([e[:EVIDENCE_MAX] for e in _strings(df, "evidence")]),
+            [articles(a) for a in _escaped(_articles(df))],
+            _escaped(_statuses(df)),
+            strict=True,
         )
-    return {"rows": rows, "actors": actors.values, "colours": colour_list, "articles": articles.values}, len(
-        rows
-    )
+    ]
+    return {"rows": rows, "actors": actors.values, "colours": colour_list, "articles": articles.values}, n
 
 
 EVENTS_JS = """
@@ -349,32 +418,37 @@ def event_rows(
     df = _points(events)
     kinds, actors, articles = _Interner(), _Interner(), _Interner()
     colour_list: list[str] = []
-    rows = []
-    for row in df.to_dict("records"):
-        actor = _get(row, "actor") or "unknown"
-        ai = actors(esc(actor))
+    actor_idx = []
+    for actor in _escaped([a or "unknown" for a in _strings(df, "actor")]):
+        ai = actors(actor)
         if ai == len(colour_list):
-            colour_list.append(colours.get(actor, UNKNOWN_COLOUR))
-        date = _as_date(_get(row, "event_date"))
-        if "is_new" in row:
-            is_new = 1 if bool(row["is_new"]) else 0
-        else:
-            is_new = 1 if (new_since is not None and date is not None and date > new_since) else 0
-        rows.append(
-            [
-                _round(row["lat"]),
-                _round(row["lon"]),
-                kinds(esc(_get(row, "kind", "other"))),
-                ai,
-                esc(_date_text(date, _get(row, "date_precision"))),
-                esc(_get(row, "place") or _get(row, "place_text", "")),
-                esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
-                articles(esc(_article(row))),
-                esc(_status(row)),
-                esc(_get(row, "where_precision", "")),
-                is_new,
-            ]
+            colour_list.append(colours.get(html.unescape(actor), UNKNOWN_COLOUR))
+        actor_idx.append(ai)
+    if "is_new" in df.columns:
+        is_new = [1 if v is True or v == 1 else 0 for v in df["is_new"].astype(object).tolist()]
+    elif new_since is not None and "event_date" in df.columns:
+        dates = pd.to_datetime(df["event_date"], errors="coerce")
+        is_new = (dates > pd.Timestamp(new_since)).astype(int).tolist()
+    else:
+        is_new = [0] * len(df)
+    places = [p or q for p, q in zip(_strings(df, "place"), _strings(df, "place_text"), strict=True)]
+    rows = [
+        list(r)
+        for r in zip(
+            _coords(df, "lat"),
+            _coords(df, "lon"),
+            [kinds(esc(k or "other")) for k in _strings(df, "kind")],
+            actor_idx,
+            _escaped(_dates(df, "event_date", "date_precision")),
+            _escaped(places),
+            _escaped([e[:EVIDENCE_MAX] for e in _strings(df, "evidence")]),
+            [articles(a) for a in _escaped(_articles(df))],
+            _escaped(_statuses(df)),
+            _escaped(_strings(df, "where_precision")),
+            is_new,
+            strict=True,
         )
+    ]
     data = {
         "rows": rows,
         "kinds": kinds.values,
@@ -406,28 +480,38 @@ def mention_rows(mentions: pd.DataFrame | None) -> tuple[dict, int]:
     Columns of geo.layers.mentions_layer: name, latitude/longitude, article_id, status (one row per
     mention); a `count` column, if present, is summed (pre-aggregated input).
     """
-    df = _points(mentions)
+    df = _points(mentions, keep=("name", "article_id", "status", "count"))
     if len(df) == 0:
         return {"rows": []}, 0
-    df = df.copy()
-    df["lat"], df["lon"] = df["lat"].astype(float).round(4), df["lon"].astype(float).round(4)
-    df["place"] = df["name"] if "name" in df.columns else df.get("text", "")
-    if "count" not in df.columns:
-        df["count"] = 1
-    if "article_id" not in df.columns:
-        df["article_id"] = 0
-    if "status" not in df.columns:
-        df["status"] = ""
-    grouped = df.groupby(["lat", "lon"], sort=False).agg(
-        place=("place", "first"),
-        count=("count", "sum"),
-        articles=("article_id", "nunique"),
-        status=("status", lambda s: ", ".join(sorted({str(x) for x in s if isinstance(x, str) and x}))),
+    df = df.assign(
+        lat=df["lat"].astype(float).round(4),
+        lon=df["lon"].astype(float).round(4),
+        place=df["name"] if "name" in df.columns else "",
+        count=df["count"] if "count" in df.columns else 1,
+        article_id=df["article_id"] if "article_id" in df.columns else 0,
+        status=(df["status"].astype(object).fillna("") if "status" in df.columns else ""),
     )
-    rows = [
-        [lat, lon, esc(r["place"]), int(r["count"]), int(r["articles"]), esc(r["status"])]
-        for (lat, lon), r in grouped.iterrows()
-    ]
+    grouped = df.groupby(["lat", "lon"], sort=False).agg(
+        place=("place", "first"), count=("count", "sum"), articles=("article_id", "nunique")
+    )
+    statuses = (
+        df[df["status"].isin(["confirmed", "edited"])].groupby(["lat", "lon"], sort=False)["status"].size()
+    )
+    rows = []
+    for (lat, lon), place, count, n_articles in zip(
+        grouped.index, grouped["place"], grouped["count"], grouped["articles"], strict=True
+    ):
+        annotated = int(statuses.get((lat, lon), 0))
+        rows.append(
+            [
+                lat,
+                lon,
+                esc(place),
+                int(count),
+                int(n_articles),
+                f"{annotated} annotated" if annotated else "",
+            ]
+        )
     return {"rows": rows}, int(df["count"].sum())
 
 
@@ -446,18 +530,21 @@ for (var i = 0; i < D.rows.length; i++) {
 
 
 def dateline_rows(datelines: pd.DataFrame | None) -> tuple[dict, int]:
-    """Where each article was filed: one marker per place, listing its articles."""
-    df = _points(datelines)
+    """Where each article was filed: one marker per place, listing (up to 20 of) its articles."""
+    df = _points(datelines, keep=("name", "title", "source"))
     if len(df) == 0:
         return {"rows": []}, 0
-    df = df.copy()
-    df["lat"], df["lon"] = df["lat"].astype(float).round(4), df["lon"].astype(float).round(4)
-    df["place"] = df["name"] if "name" in df.columns else df.get("text", "")
-    df["article"] = [_article(r) for r in df.to_dict("records")]
+    df = df.assign(
+        lat=df["lat"].astype(float).round(4),
+        lon=df["lon"].astype(float).round(4),
+        place=_strings(df, "name"),
+        article=_articles(df),
+    )
     rows = []
     for (lat, lon), group in df.groupby(["lat", "lon"], sort=False):
-        titles = [esc(t) for t in dict.fromkeys(str(a) for a in group["article"] if str(a))]
-        rows.append([lat, lon, esc(group["place"].iloc[0]), "<br>".join(titles[:20])])
+        titles = [esc(t) for t in dict.fromkeys(a for a in group["article"] if a)]
+        more = f"<br>... and {len(titles) - 20} more" if len(titles) > 20 else ""
+        rows.append([lat, lon, esc(group["place"].iloc[0]), "<br>".join(titles[:20]) + more])
     return {"rows": rows}, len(df)
 
 
@@ -475,9 +562,41 @@ L.geoJSON(D.fc, {
 """
 
 
+def _split_antimeridian(geom: Any) -> Any:
+    """Polygons whose rings jump across the date line (Fiji, Chukotka in world-atlas data) drawn as is
+    become bands around the whole world in Leaflet; cut them at +/-180 degrees instead."""
+    parts = list(getattr(geom, "geoms", [geom]))
+    fixed = []
+    changed = False
+    for part in parts:
+        if part.geom_type != "Polygon":
+            fixed.append(part)
+            continue
+        xs = shapely.get_coordinates(part.exterior)[:, 0]
+        # Antarctica legitimately runs along the whole date line; leave polar shapes alone.
+        if len(xs) < 2 or np.abs(np.diff(xs)).max() <= 180 or part.bounds[1] < -60:
+            fixed.append(part)
+            continue
+        try:
+            shifted = shapely.make_valid(
+                shapely.transform(part, lambda c: np.where(c[:, :1] < 0, c + [360.0, 0.0], c))
+            )
+            west = shifted.intersection(shapely.box(-180, -90, 180, 90))
+            east = shapely.affinity.translate(shifted.intersection(shapely.box(180, -90, 540, 90)), xoff=-360)
+        except shapely.errors.GEOSException:
+            fixed.append(part)
+            continue
+        changed = True
+        fixed.extend(g for g in (west, east) if not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon"))
+    if not changed:
+        return geom
+    return shapely.unary_union(fixed)
+
+
 def _geometry_json(geom: Any, tolerance: float) -> dict | None:
     if geom is None or geom.is_empty:
         return None
+    geom = _split_antimeridian(geom)
     if tolerance > 0:
         geom = geom.simplify(tolerance, preserve_topology=True)
     mapping = json.loads(json.dumps(geom.__geo_interface__, default=float))
@@ -494,6 +613,19 @@ def _round_coords(obj: Any, digits: int = 3) -> Any:
     return obj
 
 
+_PROVINCE_GEOMETRY: dict[tuple[int, float], dict | None] = {}
+
+
+def _province_geometry(geonameid: int, geom: Any, tolerance: float) -> dict | None:
+    """Simplified province outline, computed once per province (the polygons never change at run time)."""
+    key = (geonameid, tolerance)
+    if key not in _PROVINCE_GEOMETRY:
+        if len(_PROVINCE_GEOMETRY) > 20_000:
+            _PROVINCE_GEOMETRY.clear()
+        _PROVINCE_GEOMETRY[key] = _geometry_json(geom, tolerance)
+    return _PROVINCE_GEOMETRY[key]
+
+
 def province_rows(
     provinces: pd.DataFrame | None, colours: dict[str, str], tolerance: float = 0.01
 ) -> tuple[dict, int]:
@@ -508,7 +640,12 @@ def province_rows(
     colour_list: list[str] = []
     features = []
     for row in provinces.to_dict("records"):
-        geometry = _geometry_json(row.get("geometry"), tolerance)
+        gid = _get(row, "geonameid")
+        geometry = (
+            _province_geometry(int(gid), row.get("geometry"), tolerance)
+            if gid is not None
+            else (_geometry_json(row.get("geometry"), tolerance))
+        )
         if geometry is None:
             continue
         actor = _controller(row)
@@ -537,12 +674,22 @@ def province_rows(
 
 
 BOUNDARIES_JS = """
-L.geoJSON(D.countries, {interactive: false, style: function() {
-  return {color: '#8a8a8a', weight: 0.8, fillColor: D.fill, fillOpacity: D.fill ? 1 : 0}; }})
-  .eachLayer(function(l) { parent.addLayer(l); });
-L.geoJSON(D.provinces, {interactive: false, style: function() {
-  return {color: '#b0b0b0', weight: 0.5, fill: false, dashArray: '3,3'}; }})
-  .eachLayer(function(l) { parent.addLayer(l); });
+function draw(B) {
+  L.geoJSON(B.countries, {interactive: false, style: function() {
+    return {color: '#8a8a8a', weight: 0.8, fillColor: B.fill, fillOpacity: B.fill ? 1 : 0}; }})
+    .eachLayer(function(l) { parent.addLayer(l); });
+  L.geoJSON(B.provinces, {interactive: false, style: function() {
+    return {color: '#b0b0b0', weight: 0.5, fill: false, dashArray: '3,3'}; }})
+    .eachLayer(function(l) { parent.addLayer(l); });
+  parent.bringToBack && parent.bringToBack();
+}
+if (D.url) {
+  // Served by Streamlit from dashboard/static (same host): fetched once, then cached by the browser,
+  // instead of resending a megabyte of polygons with every rerun.
+  fetch(D.url).then(function(r) { return r.json(); }).then(draw);
+} else {
+  draw(D);
+}
 """
 
 
@@ -575,15 +722,23 @@ def boundary_data(
 # --- assembling the map ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class PrebuiltTable:
+    """A layer table built once and reused (mentions and datelines do not depend on the date)."""
+
+    data: dict
+    count: int
+
+
 @dataclass(slots=True)
 class MapLayers:
-    """The date-dependent tables the map shows (all optional)."""
+    """The tables the map shows (all optional); date-independent ones may come prebuilt."""
 
     control: pd.DataFrame | None = None
     provinces: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
-    mentions: pd.DataFrame | None = None
-    datelines: pd.DataFrame | None = None
+    mentions: pd.DataFrame | PrebuiltTable | None = None
+    datelines: pd.DataFrame | PrebuiltTable | None = None
     new_since: dt.date | None = None
 
 
@@ -696,7 +851,10 @@ def build_overlays(
         g.add_child(DataLayer(EVENTS_JS, data, "events"))
     groups.append(g)
 
-    data, counts["mentions"] = mention_rows(layers.mentions)
+    if isinstance(layers.mentions, PrebuiltTable):
+        data, counts["mentions"] = layers.mentions.data, layers.mentions.count
+    else:
+        data, counts["mentions"] = mention_rows(layers.mentions)
     counts["mention_places"] = len(data["rows"])
     g = folium.FeatureGroup(name="Mentions (clustered)", overlay=True, show=True)
     cluster = OfflineMarkerCluster(options={"maxClusterRadius": 50})
@@ -704,7 +862,10 @@ def build_overlays(
     g.add_child(cluster)
     groups.append(g)
 
-    data, counts["datelines"] = dateline_rows(layers.datelines)
+    if isinstance(layers.datelines, PrebuiltTable):
+        data, counts["datelines"] = layers.datelines.data, layers.datelines.count
+    else:
+        data, counts["datelines"] = dateline_rows(layers.datelines)
     g = folium.FeatureGroup(name="Datelines (filed from)", overlay=True)
     g.add_child(DataLayer(DATELINE_JS, data, "datelines"))
     groups.append(g)

@@ -78,6 +78,12 @@ ARMED_GROUPS: dict[str, tuple[str, ...]] = {
     "Libyan National Army": (r"Libyan National Army", r"Libysche Nationale Armee", r"=LNA"),
     "Kurdistan Workers' Party": (r"=PKK",),
     "Arakan Army": (r"Arakan Army",),
+    "Coordination of Azawad Movements": (
+        r"=CMA",
+        r"Coordination of Azawad Movements",
+        r"Koordination der Azawad-Bewegungen",
+        r"Tuareg(?:-led)?[- ](?:rebels|Rebellen|separatists|Separatisten)",
+    ),
     "Fano": (r"Fano militias?", r"Fano-Milizen?"),
 }
 

@@ -128,7 +128,19 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8 files
+    # Western European text (the common legacy case): cp1252 reads it right, and mostly-ASCII letters
+    # show it is not a Cyrillic/Greek/... codepage, which charset-normalizer then decides (it misguesses
+    # short Western texts as cp037/cp932, so it does not get the first word).
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None:
+        letters = [ch for ch in western[:50_000] if ch.isalpha()]
+        non_ascii = sum(1 for ch in letters if ord(ch) > 127)
+        if letters and non_ascii / len(letters) < 0.6 and _looks_like_text(western):
+            return western
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8, non-Western files
 
     best = from_bytes(data[:200_000]).best()
     encodings = []
@@ -163,12 +175,30 @@ def content_hash(text: str) -> str:
 _LANGID: Any = None
 
 
+_EN_WORDS = frozenset("the and of to is that for with was were said has have are from by this which".split())
+_DE_WORDS = frozenset(
+    "der die und das den von zu mit sich des nicht ist auf dem für eine ein wurde sind auch nach bei".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (py3langid; ships its model, works offline), None if empty."""
+    """ISO 639-1 code of the text's language, None if it has no words.
+
+    English and German (the bulk of the input) are decided by distinctive function words in 0.05 ms;
+    anything less clear-cut goes to py3langid (ships its model, works offline; ~1 ms per article).
+    """
     global _LANGID
     sample = text[:800].strip()
     if len(sample) < 3 or not re.search(r"[^\W\d_]", sample):
         return None
+    words = _WORD.findall(sample.lower())
+    en = sum(1 for w in words if w in _EN_WORDS)
+    de = sum(1 for w in words if w in _DE_WORDS)
+    if en >= 8 and en >= 4 * de:
+        return "en"
+    if de >= 8 and de >= 4 * en:
+        return "de"
     if _LANGID is None:
         from py3langid.langid import classify  # noqa: PLC0415 - 0.15 s import
 
@@ -221,7 +251,7 @@ def article_from_text(
     d, prec = article_date(text, metadata=meta_date)
     marker = parse_marker(text)
     body_start = marker[2] if marker else 0
-    lang = (language or "").strip().lower() or detect_language(text[body_start:])
+    lang = _language_code(language) or detect_language(text[body_start:])
     if title is None and source != "<pasted>":
         title = _guess_title(text, body_start)
     return Article(
@@ -234,6 +264,30 @@ def article_from_text(
         date_precision=prec,
         url=(url or None),
     )
+
+
+_LANG_NAMES = {
+    "english": "en",
+    "german": "de",
+    "deutsch": "de",
+    "french": "fr",
+    "français": "fr",
+    "spanish": "es",
+    "español": "es",
+    "arabic": "ar",
+    "russian": "ru",
+    "ukrainian": "uk",
+}
+
+
+def _language_code(value: str | None) -> str | None:
+    """Metadata language as an ISO 639-1 code ("en", "de-DE" -> "de", "German" -> "de")."""
+    v = (value or "").strip().lower()
+    if not v:
+        return None
+    if v in _LANG_NAMES:
+        return _LANG_NAMES[v]
+    return v.replace("_", "-").split("-")[0] or None
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:

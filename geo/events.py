@@ -207,7 +207,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "under_control",
         "captured",
-        r"(?:came|come|comes|fell|is|are|was|were|now)\s+(?:now\s+)?under\s+(?:the\s+)?(?:full\s+)?control\s+of",
+        r"(?:came|come|comes|fell|is|are|was|were|now)\s+(?:now\s+)?(?:firmly\s+|fully\s+)?under"
+        r"(?=\s[^.;]{0,40}?\bcontrol\b)",
         "fell",
         0.75,
     ),
@@ -257,6 +258,21 @@ TRIGGERS: tuple[Trigger, ...] = (
         "fell",
         0.85,
     ),
+    Trigger(
+        "unter_x_kontrolle",
+        "captured",
+        r"(?:ist|sind|war|waren|steht|stehen|stand|standen|nun|jetzt|geriet|gerieten|gerät)\s+"
+        r"(?:nun\s+|jetzt\s+|damit\s+)?(?:vollständig\s+)?unter(?=\s[^.;]{0,40}?Kontrolle)",
+        "fell",
+        0.75,
+    ),
+    Trigger(
+        "fiel_ihnen",
+        "captured",
+        r"(?:fiel|fielen|ist|sind|war|waren)(?=\s+(?:ihnen|ihm|den\s+\w+|der\s+\w+)\s+in\s+die\s+Hände)",
+        "fell",
+        0.8,
+    ),
     Trigger("in_haenden", "captured", r"in\s+den\s+Händen\s+(?:der|des|von)", "fell", 0.75),
     Trigger(
         "unter_kontrolle",
@@ -283,7 +299,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "eroberung",
         "captured",
-        r"(?:die\s+)?(?:Eroberung|Rückeroberung|Einnahme|Fall|Befreiung)\s+(?:von|der|des|vom)",
+        r"(?:die\s+|der\s+|dem\s+|den\s+)?(?:Eroberung|Rückeroberung|Einnahme|(?<![Ii]m\s)Fall|Befreiung)\s+(?:von|der|des|vom)",
         "nominal",
         0.7,
     ),
@@ -294,7 +310,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:attacked|attacking|assaulted|stormed|storming|shelled|shelling|bombed|bombing|bombarded"
         r"|raided|strikes?\s+on|air\s?strikes?\s+on|attacks?\s+on|assaults?\s+on|offensive\s+(?:on|against)"
         r"|raids?\s+on|advanced\s+(?:on|into|towards)|fighting\s+(?:in|around|near|for)|clashes\s+(?:in|near|around)"
-        r"|battle\s+for)",
+        r"|battle\s+for|fighting|clashes|(?:attacks?|bombings?|air\s?strikes?|drone\s+strikes?)\s+(?:in|near|against))",
         "active",
         0.7,
     ),
@@ -303,7 +319,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "attacked",
         r"(?:angegriffen|griffen\b(?=[^.;]{0,60}?\ban\b)|griff\b(?=[^.;]{0,60}?\ban\b)|Angriffe?\s+auf|Anschlag\s+auf"
         r"|Anschläge\s+auf|beschossen|beschossen|Beschuss|bombardiert|bombardierten|Luftangriffe?\s+auf|stürmten|gestürmt"
-        r"|Kämpfe\s+(?:in|um|bei)|Gefechte\s+(?:in|um|bei)|Offensive\s+(?:auf|gegen))",
+        r"|Kämpfe|Gefechte|Zusammenstöße|Offensive\s+(?:auf|gegen)|(?:Angriffe?|Anschläge?|Luftangriffe?)\s+(?:in|bei))",
         "de",
         0.7,
     ),
@@ -326,17 +342,19 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "withdrew",
         "withdrew",
-        r"(?:withdrew|withdrawn|withdrawing|pulled\s+out|retreated|retreating|abandoned)(?:\s+(?:from|out\s+of|of))?",
+        r"(?:withdrew|withdrawn|withdrawing|pulled\s+out|retreated|retreating)(?:\s+(?:from|out\s+of|of))?",
         "withdrew",
         0.7,
     ),
     Trigger(
         "zurueck",
         "withdrew",
-        r"(?:zogen|zog|ziehen)\s+sich\b[^.;]{0,60}?\bzurück|abgezogen|zogen\b(?=[^.;]{0,60}?\bab\b)|räumten|geräumt|Rückzug\s+(?:aus|von)",
+        r"(?:zogen|zog|ziehen)\s+sich\b[^.;]{0,60}?\bzurück|zurückgezogen|abgezogen|zogen\b(?=[^.;]{0,60}?\bab\b)|Rückzug\s+(?:aus|von)",
         "withdrew",
         0.7,
     ),
+    Trigger("abandon", "withdrew", r"(?:abandoned|abandoning|räumten|räumte)", "active", 0.65),
+    Trigger("geraeumt", "withdrew", r"geräumt", "de", 0.65),
     # --- ceasefire
     Trigger(
         "ceasefire",
@@ -366,6 +384,18 @@ _PASSIVE_EN = re.compile(
 )
 _PASSIVE_DE = re.compile(r"\b(?:wurde|wurden|worden|wird|werden|ist|sind|war|waren)\b", _I)
 _AGENT_INTRO = re.compile(r"^[\s,]*(?:by|von|vom|durch|to|an|der|des)\s+", _I)
+_STATE_TRIGGERS = {"hands_of", "in_haenden", "under_control", "unter_x_kontrolle", "besieged", "belagert"}
+_NEEDS_AGENT = {
+    "fiel_ihnen",
+    "fell_to",
+    "hands_of",
+    "under_control",
+    "fiel_an",
+    "fiel_x_an",
+    "in_haenden",
+    "lost_to",
+}
+_NOMINAL_AGENT = re.compile(r"\b(?:by|to|durch|an)\s+(?:the\s+|die\s+|den\s+|der\s+)?$", _I)
 _SOURCE_INTRO = re.compile(r"\b(?:from|von|vom|aus)\s+(?:the\s+|den\s+|der\s+|dem\s+)?$", _I)
 
 _NEAR_BEFORE = re.compile(
@@ -453,6 +483,14 @@ def _pick_place(text: str, cands: list[_Cand], prefer: str, kind: str) -> tuple[
     if kind != "ceasefire":
         # a country is captured (or attacked) only as the direct patient, not as a container ("in Iraq")
         usable = [c for c in usable if not (_prec(c.mention) >= 6 and (c.container or c.near))]
+    if kind == "captured":
+        # a captured country is the verb's own object, right in its slot ("seized Afghanistan"), not a
+        # country named elsewhere in the sentence ("withdrawal of US forces ..., the Taliban are conquering")
+        usable = [
+            c
+            for c in usable
+            if _prec(c.mention) < 6 or (c.side == prefer or (prefer == "any" and c.dist <= 30))
+        ]
     if kind in ("captured", "withdrew"):
         usable = [c for c in usable if not (c.near and _prec(c.mention) >= 4)]
         # "near X" only locates an object that is in its slot ("seized a village near X")
@@ -512,6 +550,11 @@ def _pick_actor(
         for a in after:
             if re.search(r"\ban\s+(?:die|den|der)?\s*$", text[max(trig_e, a.start - 12) : a.start], _I):
                 return value(a)
+    if voice == "nominal":  # "the fall of Herat to the Taliban", "Einnahme von Bachmut durch Wagner"
+        for a in after:
+            gap = text[trig_e : a.start]
+            if len(gap) <= 80 and a.kind != "pronoun" and _NOMINAL_AGENT.search(gap):
+                return value(a)
     if voice in ("fell", "lost") or passive:
         for a in after:
             gap = text[trig_e : a.start]
@@ -530,8 +573,9 @@ def _pick_actor(
                     _I,
                 ):
                     return value(a)
-        if voice == "fell" or passive:
+        if voice == "fell" or (passive and voice != "de"):
             return None, None, 0.7
+        # German: "sind ... eingedrungen und haben Kundus erobert" looked passive; take the active reading
     # Active: nearest actor before the trigger (not a source "from X"), else after (German V2 inversion)
     for a in reversed(before):
         if a.kind == "pronoun" and a.text not in ("they", "They", "sie", "Sie"):
@@ -550,10 +594,19 @@ def _pick_actor(
 
 
 def _pick_date(
-    article: Article, text: str, s: int, e: int, trig_s: int
-) -> tuple[dt.date | None, DatePrecision | None, bool]:
+    article: Article, text: str, s: int, e: int, trig_s: int, allow_since: bool = False
+) -> tuple[dt.date | None, DatePrecision | None, str | None]:
+    """(date, precision, the words that dated it) for a trigger: the nearest date expression in its clause,
+    else the article's date (expression None).
+
+    "since X" is a start point: it dates only a state ("in the hands of X since 2012", "besieged since
+    February"), never a one-off event. In an undated article "on Thursday" gives date None but keeps the
+    expression, so the event can be dated once an analyst dates the article.
+    """
     base, base_prec = article.date, article.date_precision
-    spans = [d for d in find_dates(text, s, e, base=base, base_precision=base_prec) if not d.since]
+    spans = [
+        d for d in find_dates(text, s, e, base=base, base_precision=base_prec) if allow_since or not d.since
+    ]
     if base is not None:
         spans = [d for d in spans if d.date is None or d.date <= base]
 
@@ -566,10 +619,62 @@ def _pick_date(
     if spans:
         best = min(spans, key=lambda d: abs(d.start - trig_s))
         if best.date is not None:
-            return best.date, best.precision, True
+            return best.date, best.precision, best.text
         if base is None:
-            return None, None, True
-    return base, base_prec, False
+            return None, None, best.text
+    return base, base_prec, None
+
+
+_FROM_BEFORE = re.compile(
+    r"\b(?:from|out of|of|aus|von|vom)\s+(?:the\s+|der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", _I
+)
+
+
+def _slot_filter(
+    text: str, cands: list[_Cand], trig: Trigger, kind: str, passive: bool, s: int, e: int, te: int
+) -> list[_Cand]:
+    """Keep the candidates that can fill the trigger's place slot (voice-specific syntax checks)."""
+
+    def before(c: _Cand, n: int = 40) -> str:
+        return text[max(s, c.mention.start - n) : c.mention.start]
+
+    if trig.voice == "withdrew":
+        # a withdrawal is from a place; "withdrawn to a base" names where they went, not what was left
+        cands = [
+            c
+            for c in cands
+            if (c.side == "after" and _FROM_BEFORE.search(before(c)))
+            or (trig.name == "zurueck" and c.side == "before" and _FROM_BEFORE.search(before(c)))
+        ]
+    if trig.voice == "fell":
+        # "Herat fell to the Taliban", "Kunduz has fallen": the place is the subject, before the verb
+        cands = [c for c in cands if c.side == "before" or c.dist == 0]
+    if trig.voice == "nominal":
+        # "the fall of (the historic city of) Herat": the place follows "of" closely, no verb between
+        return [c for c in cands if c.side == "after" and _NOMINAL_GAP.match(text[te : c.mention.start])]
+    if trig.voice in ("active", "withdrew", "lost") and not passive:
+        # the object of an active verb follows it closely; a far place after "from" is not the object
+        cands = [
+            c
+            for c in cands
+            if c.side == "before"
+            or trig.voice == "withdrew"
+            or (c.dist <= 70 and not _SOURCE_INTRO.search(before(c, 12)))
+        ]
+        if kind == "captured" and trig.voice == "active":
+            # "seized power in Kabul", "took over as president in Kabul": the place is not the object
+            cands = [
+                c for c in cands if c.side == "before" or not _NOT_OBJECT.search(text[te : c.mention.start])
+            ]
+    if trig.voice == "ceasefire":
+        # "a ceasefire in Tikrit", "In Idlib, a truce ...": not "talks on a ceasefire stalled in Doha"
+        cands = [
+            c
+            for c in cands
+            if (c.side == "after" and _CEASEFIRE_GAP.match(text[te : c.mention.start]))
+            or (c.side == "before" and c.dist <= 60 and not _TALKS.search(text[s:e]))
+        ]
+    return cands
 
 
 def _main_country(mentions: list[Mention]) -> str | None:
@@ -637,7 +742,11 @@ def extract_events(
                 continue  # forecasts, plans and conditions ("could fall", "plans to withdraw") are not events
             passive = False
             if trig.voice == "active":
-                passive = bool(_PASSIVE_EN.search(pre)) or bool(re.match(r"\s*by\b", text[te : te + 6], _I))
+                # "was captured" is passive, "are conquering" is not
+                participle = not tm.group(0).split()[0].lower().endswith("ing")
+                passive = participle and (
+                    bool(_PASSIVE_EN.search(pre)) or bool(re.match(r"\s*by\b", text[te : te + 6], _I))
+                )
             elif trig.voice == "de":
                 passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
             prefer = {
@@ -653,64 +762,7 @@ def extract_events(
                 "ceasefire": "any",
             }[trig.voice]
             cands = [_classify(text, m, s, e, ts, te) for m in sent_ms]
-            if trig.voice == "withdrew":
-                # a withdrawal is from a place; "withdrawn to a base" names where they went, not what was left
-                cands = [
-                    c
-                    for c in cands
-                    if c.side == "after"
-                    and re.search(
-                        r"\b(?:from|out of|of|aus|von|vom)\s+(?:the\s+|der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$",
-                        text[max(s, c.mention.start - 40) : c.mention.start],
-                        _I,
-                    )
-                    or (
-                        c.side == "before"
-                        and trig.name == "zurueck"
-                        and re.search(
-                            r"\b(?:aus|von|vom)\s+(?:der\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$",
-                            text[max(s, c.mention.start - 40) : c.mention.start],
-                            _I,
-                        )
-                    )
-                    or (
-                        trig.name in ("zurueck",)
-                        and c.side == "after"
-                        and "aus" in text[te : c.mention.start]
-                    )
-                ]
-            if trig.voice == "nominal":
-                # "the fall of (the historic city of) Herat": the place follows "of" closely, no verb between
-                cands = [
-                    c for c in cands if c.side == "after" and _NOMINAL_GAP.match(text[te : c.mention.start])
-                ]
-            elif trig.voice in ("active", "withdrew", "lost") and not passive:
-                # the object of an active verb follows it closely; a far place after "from" is not the object
-                cands = [
-                    c
-                    for c in cands
-                    if c.side == "before"
-                    or (
-                        c.dist <= 70
-                        and not _SOURCE_INTRO.search(text[max(s, c.mention.start - 12) : c.mention.start])
-                    )
-                    or trig.voice == "withdrew"
-                ]
-                if kind == "captured" and trig.voice == "active":
-                    # "seized power in Kabul", "took over as president in Kabul": the place is not the object
-                    cands = [
-                        c
-                        for c in cands
-                        if c.side == "before" or not _NOT_OBJECT.search(text[te : c.mention.start])
-                    ]
-            if trig.voice == "ceasefire":
-                # "a ceasefire in Tikrit", "In Idlib, a truce ...": not "talks on a ceasefire stalled in Doha"
-                cands = [
-                    c
-                    for c in cands
-                    if (c.side == "after" and _CEASEFIRE_GAP.match(text[te : c.mention.start]))
-                    or (c.side == "before" and c.dist <= 60 and not _TALKS.search(text[s:e]))
-                ]
+            cands = _slot_filter(text, cands, trig, kind, passive, s, e, te)
             chosen, group = _pick_place(text, cands, prefer, kind)
             if chosen is None:
                 continue
@@ -718,7 +770,9 @@ def extract_events(
             actor, actor_text, a_factor = _pick_actor(
                 text, ctx, sent_actors, trig.voice, passive, ts, te, place_spans
             )
-            date, date_prec, _explicit = _pick_date(article, text, s, e, ts)
+            if actor_text is None and trig.name in _NEEDS_AGENT:
+                continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture
+            date, date_prec, date_expr = _pick_date(article, text, s, e, ts, trig.name in _STATE_TRIGGERS)
             for c in group:
                 m = c.mention
                 place = m.place
@@ -750,6 +804,7 @@ def extract_events(
                     actor_text=actor_text,
                     mention_start=m.start,
                     mention_end=m.end,
+                    date_expression=date_expr,
                 )
                 key = (kind, place.geonameid, actor, date, s)
                 if key not in best:

@@ -23,7 +23,6 @@ import math
 import os
 import re
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,7 +164,9 @@ def normalise(frame: gpd.GeoDataFrame | pd.DataFrame | None, fields: Sequence[st
         else:
             frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)), crs=4326)
     geom_name = frame.geometry.name
-    out = frame.rename(columns={k: v for k, v in _RENAMES.items() if k in frame.columns and v not in frame})
+    renames = {k: v for k, v in _RENAMES.items()
+               if k in frame.columns and v not in frame and k not in fields and v in fields}
+    out = frame.rename(columns=renames)
     out = out.copy()
     if out.crs is None:
         out = out.set_crs(4326)
@@ -189,8 +190,10 @@ def normalise(frame: gpd.GeoDataFrame | pd.DataFrame | None, fields: Sequence[st
         if col == geom_name:
             continue
         s = out[col]
-        if col in ("event_date", "since", "article_date", "last_confirmed") or \
-                pd.api.types.is_datetime64_any_dtype(s):
+        if pd.api.types.is_datetime64_any_dtype(s):
+            iso = s.dt.strftime("%Y-%m-%d").astype(object)
+            out[col] = iso.where(s.notna(), None)
+        elif col in ("event_date", "since", "article_date", "last_confirmed"):
             out[col] = pd.Series([_iso(v) for v in s], index=out.index, dtype=object)
         elif s.dtype == object:
             out[col] = pd.Series([_jsonable(v) for v in s], index=out.index, dtype=object)
@@ -255,7 +258,6 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path) -> None:
     frame.drop(columns="geometry").to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-KML_NS = "http://www.opengis.net/kml/2.2"
 _KIND_KML_COLOURS = {  # KML colours are aabbggrr
     kind: "ff" + style["color"][5:7] + style["color"][3:5] + style["color"][1:3]
     for kind, style in staticmap.EVENT_STYLE.items()
@@ -273,63 +275,64 @@ def _kml_when(date: str | None, precision: str | None) -> str | None:
     return date[:10]
 
 
-def kml_document(frames: dict[str, gpd.GeoDataFrame], title: str) -> ET.ElementTree:
+def _x(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def kml_text(frames: dict[str, gpd.GeoDataFrame], title: str) -> Iterator[str]:
     """KML 2.2 with one Folder per layer; every field goes into ExtendedData so nothing is lost.
 
-    Written with xml.etree (not GDAL's KML driver) to control names, styles and TimeStamps: Google Earth
-    uses TimeStamp for its time slider, which is how analysts replay an offensive.
+    Placemarks carry a TimeStamp (Google Earth's time slider replays an offensive with it) at the
+    precision the source gives (year, month or day). Streamed as text: building an ElementTree for
+    10,000 placemarks x 30 fields takes ten times longer and holds it all in memory.
     """
-    ET.register_namespace("", KML_NS)
-    k = f"{{{KML_NS}}}"
-    root = ET.Element(f"{k}kml")
-    doc = ET.SubElement(root, f"{k}Document")
-    ET.SubElement(doc, f"{k}name").text = title
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n'
+    yield f"<name>{_x(title)}</name>\n"
     for kind, colour in _KIND_KML_COLOURS.items():
-        style = ET.SubElement(doc, f"{k}Style", id=f"event-{kind}")
-        icon = ET.SubElement(style, f"{k}IconStyle")
-        ET.SubElement(icon, f"{k}color").text = colour
-        ET.SubElement(icon, f"{k}scale").text = "0.8"
+        yield (f'<Style id="event-{kind}"><IconStyle><color>{colour}</color><scale>0.8</scale>'
+               "</IconStyle></Style>\n")
     for layer, frame in frames.items():
-        folder = ET.SubElement(doc, f"{k}Folder")
-        ET.SubElement(folder, f"{k}name").text = layer
-        records = frame.drop(columns="geometry").to_dict("records")
-        for rec in records:
-            pm = ET.SubElement(folder, f"{k}Placemark")
+        yield f"<Folder><name>{_x(layer)}</name>\n"
+        columns = [c for c in frame.columns if c != "geometry"]
+        for rec in frame[columns].itertuples(index=False, name=None):
+            row = dict(zip(columns, rec, strict=True))
             if layer == "events":
-                label = f"{rec.get('kind') or 'event'}: {rec.get('place') or '?'}"
-                when = _kml_when(rec.get("event_date"), rec.get("date_precision"))
-                desc = rec.get("evidence")
+                label = f"{row.get('kind') or 'event'}: {row.get('place') or '?'}"
+                when = _kml_when(row.get("event_date"), row.get("date_precision"))
+                desc = row.get("evidence")
             elif layer == "control":
-                label = f"{rec.get('place') or '?'} ({rec.get('controller') or '?'})"
-                when = _kml_when(rec.get("since"), rec.get("date_precision"))
-                desc = rec.get("evidence")
+                label = f"{row.get('place') or '?'} ({row.get('controller') or 'no holder'})"
+                when = _kml_when(row.get("since"), row.get("since_precision"))
+                desc = row.get("evidence")
             else:
-                label = str(rec.get("place") or rec.get("text") or "?")
+                label = str(row.get("place") or row.get("text") or "?")
                 when, desc = None, None
-            ET.SubElement(pm, f"{k}name").text = label
-            if desc:
-                ET.SubElement(pm, f"{k}description").text = str(desc)
+            parts = [f"<Placemark><name>{_x(label)}</name>"]
+            if isinstance(desc, str) and desc:
+                parts.append(f"<description>{_x(desc)}</description>")
             if when:
-                ET.SubElement(ET.SubElement(pm, f"{k}TimeStamp"), f"{k}when").text = when
+                parts.append(f"<TimeStamp><when>{when}</when></TimeStamp>")
             if layer == "events":
-                ET.SubElement(pm, f"{k}styleUrl").text = f"#event-{rec.get('kind') or 'other'}"
-            ext = ET.SubElement(pm, f"{k}ExtendedData")
-            for key, value in rec.items():
+                parts.append(f"<styleUrl>#event-{_x(row.get('kind') or 'other')}</styleUrl>")
+            parts.append("<ExtendedData>")
+            for key, value in row.items():
                 value = _clean_scalar(value)
                 if value is None:
                     continue
-                data = ET.SubElement(ext, f"{k}Data", name=str(key))
-                ET.SubElement(data, f"{k}value").text = str(value)
-            lon, lat = _clean_scalar(rec.get("longitude")), _clean_scalar(rec.get("latitude"))
+                parts.append(f'<Data name="{_x(key)}"><value>{_x(value)}</value></Data>')
+            parts.append("</ExtendedData>")
+            lon, lat = _clean_scalar(row.get("longitude")), _clean_scalar(row.get("latitude"))
             if lon is not None and lat is not None:
-                ET.SubElement(ET.SubElement(pm, f"{k}Point"), f"{k}coordinates").text = f"{lon!r},{lat!r}"
-    tree = ET.ElementTree(root)
-    ET.indent(tree, space=" ")
-    return tree
+                parts.append(f"<Point><coordinates>{float(lon)!r},{float(lat)!r}</coordinates></Point>")
+            parts.append("</Placemark>\n")
+            yield "".join(parts)
+        yield "</Folder>\n"
+    yield "</Document>\n</kml>\n"
 
 
 def write_kml(frames: dict[str, gpd.GeoDataFrame], path: Path, title: str) -> None:
-    kml_document(frames, title).write(path, encoding="utf-8", xml_declaration=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.writelines(kml_text(frames, title))
 
 
 # ---------------------------------------------------------------------------------------- HTML export
@@ -380,6 +383,12 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
                    prefer_canvas=True)
     m.get_root().header.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
     m.fit_bounds([[s, w], [n, e]])
+    # Boundaries clipped to the view and simplified to about a pixel at the starting zoom (the page
+    # stays small; zooming far in shows simplified lines, which is fine for a briefing map).
+    if countries is not None and not countries.empty:
+        countries = staticmap._polygons(countries, extent)
+    if provinces is not None and not provinces.empty:
+        provinces = staticmap._polygons(provinces, extent, cache=False)
     if countries is not None and not countries.empty:
         folium.GeoJson(
             countries[["geometry"]].to_json(), name="countries", control=False,
@@ -428,7 +437,8 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
         if layer == "mentions" and len(frame) > HTML_MAX_MENTIONS:
             # 100,000 mention dots would make a 30 MB page that a browser struggles with; the GeoPackage
             # export has them all.
-            notes.append(f"{len(frame):,} mentions not drawn (over {HTML_MAX_MENTIONS:,}; see the GeoPackage)")
+            notes.append(f"{len(frame):,} mentions not drawn (over {HTML_MAX_MENTIONS:,}; "
+                         "see the GeoPackage)")
             continue
         located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
         if layer == "events":
@@ -518,6 +528,17 @@ def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
                           "(longitude -180..180, latitude -90..90)")
     if w >= e or s >= n:
         raise ExportError(f"bounding box {w:g},{s:g},{e:g},{n:g} is empty (need W < E and S < N)")
+    return (w, s, e, n)
+
+
+def clamp_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    """A map view's bounds cut to the world (Leaflet reports longitudes beyond +-180 when zoomed out);
+    for callers like the dashboard that pass the current view to `render_map`."""
+    w, s, e, n = (float(v) for v in bbox)
+    w, e = max(w, -180.0), min(e, 180.0)
+    s, n = max(s, -90.0), min(n, 90.0)
+    if w >= e or s >= n:
+        return staticmap.WORLD
     return (w, s, e, n)
 
 
@@ -789,7 +810,8 @@ def build_map_data(
     if palette is None:
         palette = controller_palette_for(store, day, flt)
     where = country_name(cc) if cc else None
-    head = title or (f"{where}: territorial control and events" if where else "Territorial control and events")
+    head = title or (f"{where}: territorial control and events" if where
+                     else "Territorial control and events")
     when = _fmt_date(day) if day else "no dated events"
     if since_day is not None:
         when = f"{when} (events since {_fmt_date(since_day)})"
@@ -990,14 +1012,15 @@ def write_gif(pngs: Sequence[str | os.PathLike[str]], out: Path, frame_ms: int =
 # -------------------------------------------------------------------------------------------- data
 
 
-def data_frames(store: Any, view: View) -> dict[str, gpd.GeoDataFrame]:
-    """Events, mentions and control for a view, in export shape (conventional names, ISO dates)."""
-    frames = layer_frames(store, view, LAYERS)
-    return {
-        "events": normalise(frames["events"], EVENT_FIELDS),
-        "mentions": normalise(frames["mentions"], MENTION_FIELDS),
-        "control": normalise(frames["control"], CONTROL_FIELDS),
-    }
+_FIELDS = {"events": EVENT_FIELDS, "mentions": MENTION_FIELDS, "control": CONTROL_FIELDS}
+_FORMAT_LAYERS = {"geojson": ("events",), "csv": ("events",), "kml": ("events", "control"),
+                  "gpkg": ("events", "mentions", "control"), "html": ("events", "mentions", "control")}
+
+
+def data_frames(store: Any, view: View, layers: Sequence[str] = LAYERS) -> dict[str, gpd.GeoDataFrame]:
+    """The requested layers for a view, in export shape (conventional names, ISO dates)."""
+    frames = layer_frames(store, view, layers)
+    return {name: normalise(frames[name], _FIELDS[name]) for name in layers}
 
 
 def export_data(
@@ -1031,12 +1054,8 @@ def export_data(
         raise ExportError(f"empty date range: since {since_day} is after {day}")
     cc, _ = _resolve_view_extent(country, bbox)
     view = View(day, since_day, cc, check_bbox(bbox) if bbox is not None else None, flt)
-    frames = data_frames(store, view)
-    counts = {"events": len(frames["events"])}
-    if fmt in ("gpkg", "kml", "html"):
-        counts["control"] = len(frames["control"])
-    if fmt in ("gpkg", "html"):
-        counts["mentions"] = len(frames["mentions"])
+    frames = data_frames(store, view, _FORMAT_LAYERS[fmt])
+    counts = {name: len(frame) for name, frame in frames.items()}
 
     def write(tmp: Path) -> None:
         if fmt == "geojson":
@@ -1094,8 +1113,7 @@ def _province_frame(store: Any, view: View) -> gpd.GeoDataFrame | None:
         return None
     if view.country:
         prov = prov[prov["country_code"] == view.country]
-    out = normalise(prov, PROVINCE_FIELDS)
-    return out.rename(columns={"place": "name"}) if "place" in out and "name" not in out else out
+    return normalise(prov, PROVINCE_FIELDS)
 
 
 def _html_for(store: Any, view: View, frames: dict[str, gpd.GeoDataFrame], title: str | None) -> str:

@@ -83,7 +83,7 @@ class GazetteerNotBuilt(RuntimeError):
     """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer_build)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     """One candidate for a looked-up name."""
 
@@ -103,8 +103,11 @@ class Gazetteer:
                 f"gazetteer artifact missing in {self.build_dir}; run `make gazetteer` "
                 "(python -m geo.gazetteer_build)"
             )
-        with np.load(self.build_dir / "arrays.npz") as z:
-            a = {k: z[k] for k in z.files}
+        if not (self.build_dir / "s_hash.npy").exists():
+            raise GazetteerNotBuilt(
+                f"gazetteer artifact in {self.build_dir} has an older layout; run `make gazetteer`"
+            )
+        a = _ArrayDir(self.build_dir)
         self._gid = a["gid"]
         self._lat = a["lat"]
         self._lon = a["lon"]
@@ -113,17 +116,17 @@ class Gazetteer:
         self._prom = a["prom"]
         self._cc = a["cc"]
         self._a1 = a["a1"]
-        self._e_place = a["e_place"]
-        self._e_name = a["e_name"]
-        self._e_kind = a["e_kind"]
-        self._s_off, self._s_ent = a["s_off"], a["s_ent"]
-        self._f_off, self._f_ent = a["f_off"], a["f_ent"]
         self._prov_place, self._prov_seat = a["prov_place"], a["prov_seat"]
         self._ctry_place = a["ctry_place"]
         self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
         self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
+        # posting columns, contiguous per key: (offsets, place, kind, surface name)
+        self._s_cols = (a["s_off"], a["s_place"], a["s_kind"], a["s_name"])
+        self._f_cols = (a["f_off"], a["f_place"], a["f_kind"], a["f_name"])
+        # key hash -> row: one dict probe per lookup (a binary search costs ~20 cache misses)
+        self._s_index = dict(zip(a["s_hash"].tolist(), range(len(a["s_hash"])), strict=True))
+        self._f_index = dict(zip(a["f_hash"].tolist(), range(len(a["f_hash"])), strict=True))
 
-        self._s_hash, self._f_hash = a["s_hash"], a["f_hash"]
         self._names = _StringTable(a["place_names_blob"], a["place_names_off"])
         self._surface = _StringTable(a["surface_blob"], a["surface_off"])
         self._s_keys = _StringTable(a["s_keys_blob"], a["s_keys_off"])
@@ -137,6 +140,12 @@ class Gazetteer:
         words = _StringTable(a["common_words_blob"], a["common_words_off"]).all()
         self._common = dict(zip(words, a["common_zipf"].tolist(), strict=True))
 
+        # hot-path per-place Python lists (scalar access on numpy arrays costs ~10x more)
+        self._gid_l = self._gid.tolist()
+        self._prom_l = self._prom.tolist()
+        self._fc_l = self._fc.tolist()
+        self._cc_l = self._cc.tolist()
+
         self._cc_index = {c: i for i, c in enumerate(self._cc_table)}
         self._gid_to_idx: dict[int, int] | None = None
         # (country code index, admin1 code index) -> province row; country code -> country place index
@@ -148,6 +157,9 @@ class Gazetteer:
             self._country_by_cc.setdefault(int(self._cc[pi]), pi)
         self._places: dict[int, Place] = {}
         self._lock = threading.Lock()
+        empty_a1 = self._a1_pos.get("")
+        self._admin1_labels = {k: self._province_label(row) for k, row in self._prov_by_key.items() if k[1] != empty_a1}
+        self._country_names = {cci: self._names[pi] for cci, pi in self._country_by_cc.items()}
 
     # ------------------------------------------------------------------------------------ places
 
@@ -158,25 +170,21 @@ class Gazetteer:
         p = self._places.get(i)
         if p is not None:
             return p
-        fc = FEATURE_CODES[self._fc[i]]
-        cci = int(self._cc[i])
-        admin1_name = ""
-        if fc != "PCLI":
-            row = self._prov_by_key.get((cci, int(self._a1[i]))) if self._a1_table[self._a1[i]] else None
-            if row is not None:
-                admin1_name = self._province_label(row)
-        ci = self._country_by_cc.get(cci)
+        fc = FEATURE_CODES[self._fc_l[i]]
+        cci = self._cc_l[i]
+        a1i = int(self._a1[i])
+        admin1_name = "" if fc == "PCLI" else self._admin1_labels.get((cci, a1i), "")
         p = Place(
-            geonameid=int(self._gid[i]),
+            geonameid=self._gid_l[i],
             name=self._names[i],
             latitude=float(self._lat[i]),
             longitude=float(self._lon[i]),
             feature_class=FEATURE_CLASS[fc],
             feature_code=fc,
             country_code=self._cc_table[cci],
-            admin1_code=self._a1_table[self._a1[i]],
+            admin1_code=self._a1_table[a1i],
             admin1_name=admin1_name,
-            country_name=self._names[ci] if ci is not None else "",
+            country_name=self._country_names.get(cci, ""),
             population=int(self._pop[i]),
         )
         self._places[i] = p
@@ -240,17 +248,6 @@ class Gazetteer:
         """Every distinct name, alternate name and alias as written (all scripts), sorted."""
         return self._surface.all()
 
-    @staticmethod
-    def _postings(hashes: np.ndarray, keys: _StringTable, off: np.ndarray, ent: np.ndarray, key: str) -> np.ndarray:
-        h = np.uint64(key_hash(key))
-        j = int(np.searchsorted(hashes, h))
-        n = len(hashes)
-        while j < n and hashes[j] == h:
-            if keys[j] == key:
-                return ent[off[j] : off[j + 1]]
-            j += 1
-        return ent[:0]
-
     def _credibility(self, zipf: float, pi: int, kind: int, how: str) -> float:
         """Discount for names that are ordinary words: "Price" (Utah, 8,000 people) is far more often the
         noun; "Kabul" or "Nice" are frequent words *because* the place is prominent. That excuse holds
@@ -259,7 +256,7 @@ class Gazetteer:
         Provinces count a bit less than in ranking, as generic unit names ("Central") are common words."""
         if zipf < _COMMON_MIN_ZIPF:
             return 1.0
-        prom = float(self._prom[pi]) - (0.7 if self._fc[pi] == _FC_ADM1 else 0.0)
+        prom = self._prom_l[pi] - (0.7 if self._fc_l[pi] == _FC_ADM1 else 0.0)
         if kind == _KIND_ALTERNATE:
             prom -= 3.0
         if how != "exact":
@@ -279,7 +276,7 @@ class Gazetteer:
         Returns [] when nothing matches; use `Match.score` (and `geo.geocoder.ACCEPT_SCORE`) to decide
         whether the best candidate is credible.
         """
-        query = " ".join(str(name).split())
+        query = " ".join(name.split()) if isinstance(name, str) else " ".join(str(name).split())
         sk = simple_key(query)
         if not sk or limit <= 0:
             return []
@@ -287,58 +284,78 @@ class Gazetteer:
         if allowed is not None and not allowed:
             return []
         zipf = self._common.get(sk, 0.0) if " " not in sk else 0.0
-        qcf = query.casefold()
         best: dict[int, tuple[float, float, str, int]] = {}  # place -> (rank, score, how, surface idx)
-
-        def consider(ents: np.ndarray, level: str) -> None:
-            if allowed is not None and len(ents):
-                ents = ents[np.isin(self._cc[self._e_place[ents]], allowed)]
-            for e in ents[:_MAX_SCAN].tolist():
-                pi = int(self._e_place[e])
-                kind = int(self._e_kind[e])
-                si = int(self._e_name[e])
-                if kind == _KIND_ALIAS:
-                    how = "alias"
-                elif level == "simple" and self._surface[si].casefold() == qcf:
-                    how = "exact"
-                else:
-                    how = level
-                prom = float(self._prom[pi])
-                rank = _TIER[how] + 0.1 * prom + (_CANONICAL_BONUS if kind == _KIND_CANONICAL else 0.0)
-                old = best.get(pi)
-                if old is None or rank > old[0]:
-                    score = _QUALITY[how] * self._credibility(zipf, pi, kind, how)
-                    best[pi] = (rank, score, how, si)
-
-        consider(self._postings(self._s_hash, self._s_keys, self._s_off, self._s_ent, sk), "simple")
+        j = _find(self._s_index, self._s_keys, sk)
+        if j >= 0:
+            self._consider(j, self._s_cols, "simple", query.casefold(), zipf, allowed, limit, best)
         fk = fold(query)
-        if fk:
-            consider(self._postings(self._f_hash, self._f_keys, self._f_off, self._f_ent, fk), "folded")
+        j = _find(self._f_index, self._f_keys, fk) if fk else -1
+        if j >= 0:
+            self._consider(j, self._f_cols, "folded", "", zipf, allowed, limit, best)
         # A correctly spelled ordinary word ("Bereits") is not a misspelled place: no fuzzy for those.
         if not best and fuzzy and zipf < _COMMON_MIN_ZIPF and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
             self._fuzzy(fk, zipf, allowed, best)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], int(self._gid[kv[0]])))[:limit]
-        out = []
-        for pi, (_, score, how, si) in ranked:
-            out.append(
-                Match(
-                    place=self._place(pi),
-                    matched_name=self._surface[si],
-                    how="folded" if how == "simple" else how,  # type: ignore[arg-type]
-                    score=round(score, 4),
-                )
+        if len(best) == 1:
+            ranked = list(best.items())
+        else:
+            gid = self._gid_l
+            ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], gid[kv[0]]))[:limit]
+        return [
+            Match(
+                place=self._place(pi),
+                matched_name=self._surface[si],
+                how="folded" if how == "simple" else how,  # type: ignore[arg-type]
+                score=round(score, 4),
             )
-        return out
+            for pi, (_, score, how, si) in ranked
+        ]
 
-    def _allowed(self, country_codes) -> np.ndarray | None:
+    def _consider(self, j, cols, level, qcf, zipf, allowed, limit, best) -> None:
+        """Rank the entries of one posting list (sorted by prominence, best first) into `best`.
+
+        Stops early once `limit` places are in hand and the remaining entries are too obscure to
+        overtake the limit-th one (tier and canonical bonuses span at most 2.5 prominence units).
+        """
+        off, c_place, c_kind, c_name = cols
+        a, b = int(off[j]), int(off[j + 1])
+        places = c_place[a:b].tolist()
+        kinds = c_kind[a:b].tolist()
+        names = c_name[a:b].tolist()
+        prom_l, cc_l = self._prom_l, self._cc_l
+        seen = 0
+        floor = -1e9
+        last_si = -1
+        for pi, kind, si in zip(places, kinds, names, strict=True):
+            if allowed is not None and cc_l[pi] not in allowed:
+                continue
+            prom = prom_l[pi]
+            if prom < floor:
+                break
+            if kind == _KIND_ALIAS:
+                how = "alias"
+            elif level == "simple" and (si == last_si or self._surface[si].casefold() == qcf):
+                how = "exact"
+                last_si = si
+            else:
+                how = level
+            rank = _TIER[how] + 0.1 * prom + (_CANONICAL_BONUS if kind == _KIND_CANONICAL else 0.0)
+            old = best.get(pi)
+            if old is None or rank > old[0]:
+                cred = 1.0 if zipf < _COMMON_MIN_ZIPF else self._credibility(zipf, pi, kind, how)
+                best[pi] = (rank, _QUALITY[how] * cred, how, si)
+            seen += 1
+            if seen == limit:
+                floor = prom - 2.5
+
+    def _allowed(self, country_codes) -> frozenset[int] | None:
         if country_codes is None:
             return None
         if isinstance(country_codes, str):
-            country_codes = [c for c in country_codes.replace(";", ",").split(",")]
-        idx = [self._cc_index[c.strip().upper()] for c in country_codes if c and c.strip().upper() in self._cc_index]
-        if not [c for c in country_codes if c and c.strip()]:
+            country_codes = country_codes.replace(";", ",").split(",")
+        codes = [str(c).strip().upper() for c in country_codes if c and str(c).strip()]
+        if not codes:
             return None
-        return np.asarray(sorted(idx), dtype=self._cc.dtype)
+        return frozenset(self._cc_index[c] for c in codes if c in self._cc_index)
 
     # ------------------------------------------------------------------------------------ fuzzy
 
@@ -381,18 +398,19 @@ class Gazetteer:
         )
         for _, ratio, pos in hits:
             kid = int(kids[lo + pos])
-            ents = self._f_ent[self._f_off[kid] : self._f_off[kid + 1]]
+            off, c_place, c_kind, c_name = self._f_cols
+            a, b = int(off[kid]), int(off[kid + 1])
+            ents = list(zip(c_place[a:b].tolist(), c_kind[a:b].tolist(), c_name[a:b].tolist(), strict=True))
             if allowed is not None:
-                ents = ents[np.isin(self._cc[self._e_place[ents]], allowed)]
-            for e in ents[:8].tolist():
-                pi = int(self._e_place[e])
-                prom = float(self._prom[pi])
+                ents = [e for e in ents if self._cc_l[e[0]] in allowed]
+            for pi, kind, si in ents[:8]:
+                prom = self._prom_l[pi]
                 quality = 0.45 + 0.45 * (ratio - 80.0) / 20.0
                 rank = 0.6 * ratio / 100.0 + 0.1 * prom
                 old = best.get(pi)
                 if old is None or rank > old[0]:
-                    cred = self._credibility(zipf, pi, int(self._e_kind[e]), "fuzzy")
-                    best[pi] = (rank, quality * cred, "fuzzy", int(self._e_name[e]))
+                    cred = self._credibility(zipf, pi, kind, "fuzzy")
+                    best[pi] = (rank, quality * cred, "fuzzy", si)
 
     # ------------------------------------------------------------------------------------ reverse
 
@@ -481,6 +499,26 @@ class Gazetteer:
             geometry=self._ctry_geoms,
             crs="EPSG:4326",
         )
+
+
+def _find(index: dict[int, int], keys: _StringTable, key: str) -> int:
+    """Row of `key` via its key_hash, or -1. The key itself is compared, so a hash collision with a
+    missing key cannot produce a false hit; the build verifies that table keys' hashes are distinct."""
+    j = index.get(key_hash(key))
+    if j is None or keys[j] != key:
+        return -1
+    return j
+
+
+class _ArrayDir:
+    """The artifact's .npy files, memory-mapped on first access."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        # a plain ndarray view of the map: slicing a np.memmap subclass costs microseconds per slice
+        return np.load(self.folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
 class _StringTable:

@@ -32,14 +32,12 @@ import base64
 import csv
 import gettext
 import hashlib
-import io
 import json
 import math
 import subprocess
 import sys
 import tarfile
 import time
-import zipfile
 from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
@@ -510,6 +508,9 @@ def build(force: bool = False) -> bool:
         # rank inside one key: better kind first (canonical/alias/alternate), then prominence
         kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALIAS, 1, 2))
         uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
+        hashes = [key_hash(k) for k in uniq]
+        if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide
+            raise SystemExit("name key hash collision: change geo.normalize.key_hash")
         kpos = {k: j for j, k in enumerate(uniq)}
         kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
         keep = np.nonzero(kid >= 0)[0]
@@ -572,13 +573,15 @@ def build(force: bool = False) -> bool:
         "prom": prom,
         "cc": np.asarray([cc_pos[c] for c in b.cc], dtype=np.uint16),
         "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
-        "e_place": e_place_a,
-        "e_name": e_name_a,
-        "e_kind": e_kind_a,
+        # posting columns laid out contiguously per key (no indirection at run time)
         "s_off": s_off,
-        "s_ent": s_ent,
+        "s_place": e_place_a[s_ent],
+        "s_kind": e_kind_a[s_ent],
+        "s_name": e_name_a[s_ent],
         "f_off": f_off,
-        "f_ent": f_ent,
+        "f_place": e_place_a[f_ent],
+        "f_kind": e_kind_a[f_ent],
+        "f_name": e_name_a[f_ent],
         "common_zipf": common_zipf,
         "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
         "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
@@ -607,7 +610,7 @@ def build(force: bool = False) -> bool:
         blob, off = string_table(lines)
         arrays[f"{key}_blob"] = blob
         arrays[f"{key}_off"] = off
-    _write_npz(tmp / "arrays.npz", arrays)
+    _write_arrays(tmp, arrays)
 
     manifest = {
         "inputs": inputs,
@@ -670,14 +673,11 @@ def string_table(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return blob, off
 
 
-def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """np.savez with fixed zip timestamps, so identical arrays give identical bytes."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name in sorted(arrays):
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            zf.writestr(info, buf.getvalue())
+def _write_arrays(folder: Path, arrays: dict[str, np.ndarray]) -> None:
+    """One .npy per array: the runtime memory-maps them, so loading costs almost nothing and only the
+    pages a lookup touches are read. .npy bytes depend only on the array, so builds are reproducible."""
+    for name in sorted(arrays):
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(arrays[name]), allow_pickle=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ __all__ = [
     "PROVINCE_COLUMNS",
     "LayerFilter",
     "control_intervals_for",
+    "control_state_for",
     "control_layer",
     "datelines_layer",
     "events_layer",
@@ -175,6 +176,8 @@ PROVINCE_COLUMNS = [
     "article_id",
     "source",
     "last_confirmed",
+    "contested",
+    "contested_by",
 ]
 
 #: Columns of :func:`datelines_layer` (plus ``geometry``).
@@ -268,6 +271,39 @@ def control_intervals_for(store: Store, flt: LayerFilter | None = None) -> pd.Da
     return iv
 
 
+_STATES: dict[tuple, pd.DataFrame] = {}
+_PRESSURE: dict[tuple, pd.DataFrame] = {}
+
+
+def _pressure_for(store: Store, flt: LayerFilter) -> pd.DataFrame:
+    key = (*store.cache_key(), flt.evidence_key())
+    with _INTERVALS_LOCK:
+        hit = _PRESSURE.get(key)
+    if hit is None:
+        hit = timeline.pressure_events(_filter_events(store._events_effective(), flt, evidence_only=True))
+        with _INTERVALS_LOCK:
+            if len(_PRESSURE) > 32:
+                _PRESSURE.clear()
+            _PRESSURE[key] = hit
+    return hit
+
+
+def control_state_for(store: Store, date: Any, flt: LayerFilter | None = None) -> pd.DataFrame:
+    """Cached :func:`geo.timeline.state_at` at ``date`` (shared by the point and province layers of one
+    render). Countries/actors are NOT applied here."""
+    flt = flt or LayerFilter()
+    key = (*store.cache_key(), flt.evidence_key(), to_timestamp(date))
+    with _INTERVALS_LOCK:
+        hit = _STATES.get(key)
+    if hit is None:
+        hit = timeline.state_at(control_intervals_for(store, flt), date, _pressure_for(store, flt))
+        with _INTERVALS_LOCK:
+            if len(_STATES) > 64:
+                _STATES.clear()
+            _STATES[key] = hit
+    return hit
+
+
 # --------------------------------------------------------------------------------------------------
 # layers
 
@@ -277,7 +313,7 @@ def control_layer(store: Store, date: Any = None, flt: LayerFilter | None = None
     that date, with its latest ``controller`` (None when vacated), ``since``, opening ``evidence``,
     ``last_confirmed`` and ``event_ids``. Columns :data:`CONTROL_COLUMNS` + geometry."""
     flt = flt or LayerFilter()
-    state = timeline.state_at(control_intervals_for(store, flt), date)
+    state = control_state_for(store, date, flt)
     if flt.countries:
         state = state[state["country_code"].isin(flt.countries)]
     if flt.actors:
@@ -394,7 +430,7 @@ def province_control_layer(
     are returned. Columns :data:`PROVINCE_COLUMNS` + geometry. Empty when no gazetteer is available.
     """
     flt = flt or LayerFilter()
-    state = timeline.state_at(control_intervals_for(store, flt), date)
+    state = control_state_for(store, date, flt)
     empty = gpd.GeoDataFrame(
         pd.DataFrame({c: pd.Series(dtype=object) for c in PROVINCE_COLUMNS}),
         geometry=gpd.GeoSeries([], crs=CRS),
@@ -417,6 +453,8 @@ def province_control_layer(
         "article_id",
         "source",
         "last_confirmed",
+        "contested",
+        "contested_by",
     ]
     via_seat = prov[["seat_geonameid"]].join(by_gid[keep], on="seat_geonameid")
     via_self = prov[["geonameid"]].join(by_gid[keep], on="geonameid")

@@ -1,22 +1,28 @@
 """Choose the referent of each place mention using the whole document as context.
 
-A name alone is ambiguous ("Bagdad" is also a town in the USA, "Faizabad" is in three countries), but an
-article is about somewhere. Each candidate is scored on
+A name alone is ambiguous ("Bagdad" is also a town in the USA, "Islamabad" an old name of Chattogram,
+"London" a city in Ontario), but an article is about somewhere. Each candidate gets a weight
 
-* how the name matched (the gazetteer's score: exact > alias > folded),
-* prior importance (countries, provinces, capitals and large cities are what news names most),
-* document context: the countries and provinces the article names or implies, and the distance to the
-  article's other confident places (spatial coherence),
-* head words around the mention ("Badghis province", "Provinz Herat" ask for a province; "Herat city"
-  for a town).
+    match quality^6  x  prominence^0.6  x  own-name bonus  x  head-word hint  x  context
+
+* match quality: the gazetteer's score (exact > alias > folded; already discounted for names that are
+  ordinary words), so context never lets a folded spelling beat an exact country name;
+* prominence: population-equivalent (countries and capitals weigh most), sub-linear so that context can
+  still choose a smaller namesake;
+* own name: a place called by its main name is likelier than one for which it is only an alternate;
+* head words around the mention ("Badghis province", "Provinz Herat" ask for a province; "city of");
+* context, from all *other* mentions: the same country (up to x3), the same province (up to x5), and
+  confident places within 400 km (up to x5).
 
 Two passes: the first picks each mention's best candidate without context, the second rescores every
-candidate against the context left by all *other* mentions (a mention never supports itself). Mentions
-with the same candidate set share one decision (one sense per discourse).
+candidate against the context left by the other mentions. Mentions with the same candidate set share
+one decision (one sense per discourse). Candidate scores are posterior probabilities among the
+candidates (best first, at most five kept for the analyst).
 
-Confidence is on the gazetteer's score scale, so `geo.geocoder.ACCEPT_SCORE` is the acceptance line:
-below it a mention keeps its candidates and confidence but gets `place = None` ("low confidence" for the
-dashboard); `conflictmap extract` and the accuracy harness list only accepted mentions.
+Confidence = match score x (0.8 + 0.2 x posterior of the chosen candidate), on the gazetteer's scale, so
+`geo.geocoder.ACCEPT_SCORE` is the acceptance line. Below it a mention keeps its candidates and
+confidence but gets `place = None` (shown as "low confidence" by the dashboard); `conflictmap extract`
+and the accuracy harness list only accepted mentions.
 """
 
 from __future__ import annotations

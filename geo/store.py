@@ -578,10 +578,12 @@ class Store:
     # -- articles ------------------------------------------------------------------------------
 
     def articles_df(self) -> pd.DataFrame:
-        """One row per article, ordered by date then id.
+        """One row per article, ordered by (effective) date, undated last, then id.
 
-        Columns: article_id, content_hash, source, title, language, date (datetime64, NaT if unknown),
-        date_precision, url, ingested_at, n_mentions, n_events.
+        Columns: article_id, content_hash, source, title, language, date (datetime64, NaT if unknown;
+        an analyst's ``set_date`` wins), date_precision, url, ingested_at, n_mentions, n_events,
+        target_key (= content_hash, for :meth:`annotate`), notes, status ('auto'|'confirmed'|'edited'),
+        last_annotation_id (Int64).
         """
         return self._cached("articles", self._load_articles).copy()
 
@@ -590,8 +592,10 @@ class Store:
         with self._lock:
             states = self._annotation_states()["article"]
         df = raw.copy()
-        _apply_article_states(df, states, key_col="content_hash", date_col="date")
-        return df
+        if states:
+            _apply_article_states(df, states, key_col="content_hash", date_col="date")
+            df = df.sort_values(["date", "article_id"], na_position="last", kind="mergesort")
+        return df.reset_index(drop=True)
 
     def _load_raw_articles(self) -> pd.DataFrame:
         with self._lock:
@@ -905,8 +909,8 @@ class Store:
     ) -> int:
         """Append one annotation and return its ``annotation_id``.
 
-        ``target_key`` is the ``target_key`` column of :meth:`mentions_df` / :meth:`events_df`.
-        Payloads by action:
+        ``target_key`` is the ``target_key`` column of :meth:`mentions_df` / :meth:`events_df` /
+        :meth:`articles_df` (for an article it is its content hash). Payloads by action:
 
         * ``confirm``, ``not_a_place``/``reject``: ``{}`` (optional ``"comment"``)
         * ``choose_candidate``: ``{"geonameid": int}`` (one of the mention's candidates, or any
@@ -916,7 +920,11 @@ class Store:
         * ``set_point``: ``{"latitude": float, "longitude": float[, "name": str]}``
         * ``edit_event`` (events only): any of ``kind, actor, event_date (YYYY-MM-DD), date_precision,
           where_precision``; ``None`` clears actor/date
-        * ``note``: ``{"text": str}``
+        * ``note``: ``{"text": str}`` (any target)
+        * ``set_date`` (articles only): ``{"date": "YYYY-MM-DD" | None, "date_precision": "day" |
+          "month" | "year"}``: dates an undated (or wrongly dated) article; its events are re-dated
+          (relative expressions such as "on Thursday" resolved again; events without one take the
+          article date) unless an event's own date was edited. Articles accept ``confirm``/``note`` too.
 
         ``expected_last``: the ``last_annotation_id`` the caller saw (None = "no annotation yet"); if
         someone annotated the target meanwhile, :class:`ConcurrentEditError` is raised and nothing is

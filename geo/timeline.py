@@ -33,12 +33,15 @@ __all__ = [
     "control_at",
     "control_intervals",
     "place_keys",
+    "pressure_events",
     "state_at",
     "to_timestamp",
     "unplaced_control_events",
 ]
 
 CONTROL_KINDS = ("captured", "withdrew")
+#: Kinds that make a held place "contested" when reported after it changed hands (by someone else).
+PRESSURE_KINDS = ("attacked", "besieged")
 
 #: Columns of :func:`control_intervals`.
 INTERVAL_COLUMNS = [
@@ -93,6 +96,9 @@ STATE_COLUMNS = [
     "last_confirmed",
     "n_changes",
     "event_ids",
+    "contested",
+    "contested_by",
+    "last_attack",
 ]
 
 _PREC_RANK = {"year": 0, "month": 1, "day": 2}
@@ -247,13 +253,42 @@ def control_intervals(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def state_at(intervals: pd.DataFrame, date: Any = None) -> pd.DataFrame:
+def pressure_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Dated, placed, non-rejected attacks and sieges (place_key, event_date, event_id, actor), by date.
+
+    Passed to :func:`state_at` to mark held places as contested.
+    """
+    ev = events[
+        events["kind"].isin(PRESSURE_KINDS)
+        & (events["status"] != "rejected")
+        & events["event_date"].notna()
+        & events["latitude"].notna()
+        & events["longitude"].notna()
+    ]
+    out = pd.DataFrame(
+        {
+            "place_key": place_keys(ev),
+            "event_date": ev["event_date"],
+            "event_id": ev["event_id"],
+            "actor": ev["actor"].astype(object),
+        }
+    )
+    return out.sort_values(["event_date", "event_id"], kind="mergesort").reset_index(drop=True)
+
+
+def state_at(intervals: pd.DataFrame, date: Any = None, pressure: pd.DataFrame | None = None) -> pd.DataFrame:
     """Control state per place as of ``date`` (inclusive; None = latest) from :func:`control_intervals`.
 
     One row per place that had a control change on or before ``date`` (columns :data:`STATE_COLUMNS`):
     its latest ``controller`` (None when vacated), ``since``, the opening evidence, ``last_confirmed`` (the
     latest report of that holder on or before ``date``), ``n_changes`` (intervals opened so far) and
     ``event_ids`` (comma-separated ids of every control event at the place up to ``date``).
+
+    With ``pressure`` (from :func:`pressure_events`), a place attacked or besieged by anyone other than
+    its holder after the day it last changed hands (and on or before ``date``) is ``contested``, with the
+    latest such ``contested_by`` actor and ``last_attack`` date: the "contested" category of control maps.
+    A later report of the holder holding it (a confirming capture) does not clear it; a change of hands
+    does.
     """
     ts = to_timestamp(date)
     if intervals.empty:
@@ -280,10 +315,25 @@ def state_at(intervals: pd.DataFrame, date: Any = None) -> pd.DataFrame:
         last_confirmed=pd.to_datetime(pd.Series(last_confirmed, index=out.index)),
         n_changes=out["place_key"].map(n_changes).astype(int),
         event_ids=out["place_key"].map(lambda k: ",".join(str(i) for i in sorted(ids_by_place[k]))),
+        contested=False,
+        contested_by=None,
+        last_attack=pd.NaT,
     )
+    if pressure is not None and not pressure.empty:
+        p = pressure if ts is None else pressure[pressure["event_date"] <= ts]
+        p = p.merge(out[["place_key", "since", "controller"]], on="place_key", how="inner")
+        # Strictly after the change of hands: same-day attacks are usually the fighting that took it.
+        p = p[(p["event_date"] > p["since"]) & (p["actor"].isna() | (p["actor"] != p["controller"]))]
+        if not p.empty:
+            last = p.drop_duplicates("place_key", keep="last").set_index("place_key")
+            hit = out["place_key"].isin(last.index)
+            out["contested"] = hit
+            out["contested_by"] = out["place_key"].map(last["actor"]).astype(object).where(hit, None)
+            out["last_attack"] = pd.to_datetime(out["place_key"].map(last["event_date"]))
     return out[STATE_COLUMNS].reset_index(drop=True)
 
 
 def control_at(events: pd.DataFrame, date: Any = None) -> pd.DataFrame:
-    """Latest controller per place as of ``date``: ``state_at(control_intervals(events), date)``."""
-    return state_at(control_intervals(events), date)
+    """Latest controller per place as of ``date`` (with contested flags):
+    ``state_at(control_intervals(events), date, pressure_events(events))``."""
+    return state_at(control_intervals(events), date, pressure_events(events))

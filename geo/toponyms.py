@@ -31,6 +31,7 @@ import pickle
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from geo import toponym_rules as rules
@@ -63,59 +64,54 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words with offsets; an English possessive "'s" is cut off so "Afghanistan's" yields "Afghanistan"."""
+    """Words with offsets; an English possessive "'s" is cut off so "Afghanistan's" yields "Afghanistan".
+
+    Each token is flagged `initial` when it opens a sentence, a line, or sits in a title-case line
+    (headlines, menus), where capitalisation says nothing about names. Hot path: kept allocation-light.
+    """
     out: list[Token] = []
+    append = out.append
+    key = simple_key
+    prev_end = 0
     for m in _TOKEN_RE.finditer(text):
-        start, end = m.start(), m.end()
-        word = m.group(0)
-        pm = _POSSESSIVE_RE.search(word)
-        if pm and len(word) > 3:
-            word = word[: pm.start()]
-            end = start + len(word)
-        first = word[0]
-        out.append(
-            Token(
-                start,
-                end,
-                word,
-                simple_key(word),
-                first.isupper(),
-                len(word) > 1 and word.isupper(),
-            )
+        start, end = m.span()
+        word = m.group()
+        if ("'" in word or "’" in word or "ʼ" in word) and len(word) > 3 and _POSSESSIVE_RE.search(word):
+            word = word[:-2]
+            end -= 2
+        gap = text[prev_end:start]
+        if gap == " ":
+            initial = False
+        else:
+            stripped = gap.strip(_GAP_STRIP)
+            initial = prev_end == 0 or "\n" in gap or (stripped[-1:] in _SENTENCE_END if stripped else False)
+        prev_end = end
+        append(
+            Token(start, end, word, key(word), word[0].isupper(), len(word) > 1 and word.isupper(), initial)
         )
-    _mark_initial(text, out)
+    _mark_title_lines(text, out)
     return out
 
 
-def _mark_initial(text: str, toks: list[Token]) -> None:
-    """Flag sentence-initial tokens and every token of a title-case line (headlines, menus)."""
-    prev_end = 0
-    for t in toks:
-        gap = text[prev_end : t.start]
-        stripped = gap.strip(" \t\u00a0\"'“”„«»‚‘’()[]*•–—-")
-        t.initial = (
-            prev_end == 0
-            or "\n" in gap
-            or (stripped[-1:] in (".", "!", "?", ":", ";") if stripped else False)
-        )
-        prev_end = t.end
-    # Title-case lines: most words capitalised ("Taliban Capture Several Provincial Capitals").
-    line_start = 0
-    i = 0
-    n = len(toks)
+_GAP_STRIP = " \t\u00a0\"'“”„«»‚‘’()[]*•–—-"
+_SENTENCE_END = frozenset(".!?:;")
+
+
+def _mark_title_lines(text: str, toks: list[Token]) -> None:
+    """Title-case lines ("Taliban Capture Several Provincial Capitals"): every word counts as initial."""
+    i, n = 0, len(toks)
     while i < n:
         line_end = text.find("\n", toks[i].start)
         line_end = len(text) if line_end < 0 else line_end
         j = i
         while j < n and toks[j].start < line_end:
             j += 1
-        words = [t for t in toks[i:j] if t.text[0].isalpha() and len(t.text) > 3]
-        if len(words) >= 3 and sum(t.cap for t in words) >= 0.7 * len(words):
-            for t in toks[i:j]:
-                t.initial = True
-        line_start = line_end + 1
+        if j - i <= 16:
+            words = [t for t in toks[i:j] if len(t.text) > 3 and t.text[0].isalpha()]
+            if len(words) >= 3 and sum(t.cap for t in words) >= 0.7 * len(words):
+                for t in toks[i:j]:
+                    t.initial = True
         i = j if j > i else i + 1
-    del line_start
 
 
 # --- the name index ------------------------------------------------------------------------------------
@@ -228,6 +224,8 @@ class _Span:
 
 def _gap_ok(text: str, a: Token, b: Token) -> bool:
     gap = text[a.end : b.start]
+    if gap == " " or gap == "-":
+        return True
     if not gap or len(gap) > 3 or not _GAP_OK.fullmatch(gap):
         return False
     return not (gap.startswith(".") and len(a.text) > 3)  # "St. Petersburg", not "Kabul. Herat"
@@ -238,8 +236,10 @@ def _longest(text: str, toks: list[Token], i: int, index: NameIndex, language: s
     t = toks[i]
     n = len(toks)
     maxlen = index.first_len.get(t.key, 0)
+    # Only as many following tokens as the longest name starting here (or a short folded/genitive try).
+    want = maxlen if maxlen else FOLD_MAX_TOKENS
     limit = 1
-    while limit < MAX_NAME_TOKENS and i + limit < n and _gap_ok(text, toks[i + limit - 1], toks[i + limit]):
+    while limit < want and i + limit < n and _gap_ok(text, toks[i + limit - 1], toks[i + limit]):
         limit += 1
     keys = [t.key]
     for k in range(1, limit):
@@ -279,17 +279,15 @@ def _datelines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _actor_spans(text: str, toks: list[Token]) -> list[tuple[int, int]]:
-    spans = [(t.start, t.end) for t in toks if t.text in rules.ACTOR_NAMES]
-    for phrase in rules.ACTOR_PHRASES:
-        for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", text, re.IGNORECASE):
-            spans.append((m.start(), m.end()))
-    try:  # the event extractor's actor table (geo.actors) knows many more armed groups
-        from geo.actors import find_actors
+_ACTOR_PHRASE_RES = [(p, re.compile(r"\b" + re.escape(p) + r"\b")) for p in rules.ACTOR_PHRASES]
 
-        spans.extend((a.start, a.end) for a in find_actors(text) if a.kind == "armed_group")
-    except ImportError:
-        pass
+
+def _actor_spans(text: str, toks: list[Token]) -> list[tuple[int, int]]:
+    names = rules.ACTOR_NAMES
+    spans = [(t.start, t.end) for t in toks if t.text in names]
+    for phrase, rx in _ACTOR_PHRASE_RES:
+        if phrase in text:  # a C-speed substring test first: most phrases are absent
+            spans.extend(m.span() for m in rx.finditer(text))
     spans.sort()
     return spans
 
@@ -406,21 +404,27 @@ def _important(candidates: list[Candidate]) -> bool:
     return _tolerance(candidates) > 0.0
 
 
+@lru_cache(maxsize=50_000)
+def _lookup_cached(name: str) -> tuple[Candidate, ...]:
+    """Gazetteer candidates for a name, memoised for the process: news repeats its place names, and
+    the gazetteer is read-only. Tuples (and never-mutated Candidates) keep the shared result safe."""
+    from geo.gazetteer import get_gazetteer
+
+    return tuple(
+        Candidate(m.place, float(m.score)) for m in get_gazetteer().lookup(name, fuzzy=False, limit=10)
+    )
+
+
 class _Lookup:
-    """Per-article memo of gazetteer lookups (one per distinct name)."""
+    """Gazetteer access for one article (candidate lists are fresh lists over the memoised results)."""
 
     def __init__(self) -> None:
         from geo.gazetteer import get_gazetteer
 
         self.gaz = get_gazetteer()
-        self.memo: dict[str, list[Candidate]] = {}
 
     def __call__(self, name: str) -> list[Candidate]:
-        got = self.memo.get(name)
-        if got is None:
-            got = [Candidate(m.place, float(m.score)) for m in self.gaz.lookup(name, fuzzy=False, limit=10)]
-            self.memo[name] = got
-        return got
+        return list(_lookup_cached(name))
 
 
 def find_mentions(article: Article) -> list[Mention]:

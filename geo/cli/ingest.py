@@ -111,7 +111,13 @@ def ingest_paths(
                     reason = f"could not be parsed ({type(exc).__name__}: {exc})"
                     summary.rejected.append({"source": item.source, "reason": reason})
                     continue
-                outcome = store.ingest(parsed, replace=reparse)
+                try:
+                    outcome = store.ingest(parsed, replace=reparse)
+                except (ValueError, TypeError, UnicodeError, sqlite3.IntegrityError) as exc:
+                    # bad data in one article (rolled back whole); disk or lock errors still stop the run
+                    reason = f"could not be stored ({type(exc).__name__}: {exc})"
+                    summary.rejected.append({"source": item.source, "reason": reason})
+                    continue
                 if outcome.status == "new":
                     summary.new += 1
                 elif outcome.status == "updated":

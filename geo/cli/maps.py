@@ -137,8 +137,8 @@ def handle(args: argparse.Namespace) -> int:
     except (ValueError, OSError, export.ExportError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
-        print(f"conflictmap: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-              file=sys.stderr)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"conflictmap map: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -90,6 +90,20 @@ def test_html_main_text_title_and_dateline_without_scripts(tmp_path: Path) -> No
     assert (art.date, art.date_precision, art.language) == (dt.date(2016, 3, 3), "day", "en")
 
 
+def test_html_metadata_date_and_undated_html() -> None:
+    meta = (
+        '<html><head><meta property="article:published_time" content="2023-11-14T08:00:00Z">'
+        "<title>Gao</title></head><body><article><p>Die Armee räumte Gao am Montag nach schweren "
+        "Kämpfen mit Dschihadisten des "
+        "JNIM, berichteten Bewohner der Stadt.</p></article></body></html>"
+    )
+    (art,) = read_upload("gao.htm", meta.encode("utf-8"))
+    assert (art.date, art.date_precision, art.language) == (dt.date(2023, 11, 14), "day", "de")
+    undated = meta.replace('<meta property="article:published_time" content="2023-11-14T08:00:00Z">', "")
+    (art,) = read_upload("gao.html", undated.encode("utf-8"))
+    assert (art.date, art.date_precision) == (None, None)
+
+
 def test_json_object_array_jsonl_and_csv_records(tmp_path: Path) -> None:
     (tmp_path / "one.json").write_text(
         json.dumps(
@@ -187,3 +201,11 @@ def test_pasted_text_and_other_languages_are_labelled() -> None:
     assert art.source == "<pasted>" and art.language == "fr"
     with pytest.raises(ArticleError, match="empty"):
         article_from_text("   ")
+
+
+def test_legacy_codepages_western_and_cyrillic() -> None:
+    (de,) = read_upload("kurz.txt", "Größe der Stadt: „groß“ – 5 €".encode("cp1252"))
+    assert de.text == "Größe der Stadt: „groß“ – 5 €"
+    text = "Российские войска отступили из Херсона, сообщили официальные лица в пятницу."
+    (ru,) = read_upload("ru.txt", text.encode("cp1251"))
+    assert ru.text == text and ru.language == "ru"

@@ -63,7 +63,8 @@ def test_kml_and_html(db, tmp_path, capsys):
     ns = "{http://www.opengis.net/kml/2.2}"
     placemarks = ET.parse(tmp_path / "x.kml").getroot().iter(f"{ns}Placemark")
     assert sum(1 for _ in placemarks) == 7 + 5
-    code, _, err = run(capsys, "export", "--format", "html", "--out", str(tmp_path / "x.html"), "--db", str(db))
+    code, _, err = run(capsys, "export", "--format", "html", "--out", str(tmp_path / "x.html"),
+                       "--db", str(db))
     assert code == 0, err
     assert "<script src=" not in (tmp_path / "x.html").read_text()
 

@@ -159,21 +159,16 @@ def test_sigkill_midway_then_rerun_leaves_no_partial_or_duplicate(tmp_path: Path
     assert len(set(shapes)) == 1 and shapes[0][0] > 0
 
 
-def test_progress_bar_goes_to_stderr(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("KABUL (AP) - The Taliban captured Herat on Thursday.", encoding="utf-8")
-    out = _cli(str(tmp_path / "a.txt"), "--db", str(tmp_path / "p.sqlite"))
-    assert out.returncode == 0
-    assert "file" in out.stderr and "1/1" in out.stderr
-    assert out.stdout.startswith("1 new, 0 unchanged, 0 rejected")
-
-
-def test_reparse_keeps_analyst_annotations(tmp_path: Path) -> None:
+def test_progress_summary_and_reparse_keeping_annotations(tmp_path: Path) -> None:
     from geo.store import Store
 
     src = tmp_path / "a.txt"
     src.write_text(" date 2021-08-13\nKABUL (AP) - The Taliban captured Herat on Thursday.", encoding="utf-8")
     db = tmp_path / "r.sqlite"
-    assert _cli(str(src), "--db", str(db), "--quiet").returncode == 0
+    first = _cli(str(src), "--db", str(db))
+    assert first.returncode == 0
+    assert "file" in first.stderr and "1/1" in first.stderr  # the progress bar, on stderr
+    assert first.stdout.startswith("1 new, 0 unchanged, 0 rejected")
     with Store(db) as store:
         herat = store.mentions_df().query("text == 'Herat'").iloc[0]
         store.annotate("mention", herat["target_key"], "note", {"text": "verified"}, analyst="ana")

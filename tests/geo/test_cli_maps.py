@@ -87,12 +87,14 @@ def test_unwritable_output(db, tmp_path, capsys):
     assert code == 2 and "does not exist" in err
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(blocker / "x.png"), "--db", str(db))
+    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(blocker / "x.png"),
+                       "--db", str(db))
     assert code == 2 and "not a folder" in err
 
 
 def test_wrong_suffix_and_missing_store(db, tmp_path, capsys):
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.jpg"), "--db", str(db))
+    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.jpg"),
+                       "--db", str(db))
     assert code == 2 and ".png" in err
     code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.png"),
                        "--db", str(tmp_path / "none.sqlite"))

@@ -105,6 +105,10 @@ def test_gpkg_has_three_layers_equal_to_store(store, tmp_path):
     assert control.loc["Herat", "controller"] == "Taliban"
     assert control.loc["Kandahar", "since"] in ("2021-08-13", pd.Timestamp("2021-08-13"))
     assert pd.isna(control.loc["Kabul", "controller"])  # the army withdrew; nobody is known to hold it
+    provinces = gpd.read_file(out, layer="province_control").set_index("geonameid")
+    assert provinces.loc[1140025, "controller"] == "Taliban"  # GeoNames' id of Herat province
+    assert provinces.loc[1140025, "seat_geonameid"] == 1140026  # ... held via its capital, Herat
+    assert set(provinces.geom_type) <= {"Polygon", "MultiPolygon"}
 
 
 def test_kml_round_trip(store, tmp_path):
@@ -304,3 +308,18 @@ def regenerate() -> None:  # pragma: no cover - a maintenance entry point, not a
 if __name__ == "__main__":  # pragma: no cover
     if "--regenerate" in sys.argv:
         regenerate()
+
+
+def test_clamp_bbox_for_a_zoomed_out_view():
+    assert export.clamp_bbox((-250, -100, 250, 100)) == (-180, -90, 180, 90)
+    assert export.clamp_bbox((60, 29, 75, 39)) == (60, 29, 75, 39)
+
+
+def test_world_map_without_a_view_or_data(tmp_path):
+    from geo.store import Store
+
+    with Store(tmp_path / "empty.sqlite") as empty:
+        res = export.render_map(empty, "2021-08-13")
+    assert res.extent[2] - res.extent[0] >= 359 and res.stats.events == 0
+    _, std, _ = _png_stats(res.data)
+    assert std > 5  # still a map of the world, not a blank page

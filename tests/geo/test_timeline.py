@@ -81,6 +81,18 @@ def test_non_control_events_do_not_change_hands(store: Store) -> None:
     assert _holder(timeline.control_at(store.events_df(), "2021-08-30"), "Ghazni") == "Taliban"
 
 
+def test_attacks_by_others_after_a_capture_mark_the_place_contested(store: Store) -> None:
+    store.ingest(fx.capture_article(fx.GHAZNI, "Ghazni", "Taliban", D(2021, 8, 10), kind="attacked"))
+    store.ingest(fx.capture_article(fx.GHAZNI, "Ghazni", "Taliban", D(2021, 8, 13)))
+    store.ingest(fx.capture_article(fx.GHAZNI, "Ghazni", "Afghan army", D(2021, 8, 14), kind="attacked"))
+    ev = store.events_df()
+    held = timeline.control_at(ev, "2021-08-13").iloc[0]
+    assert held["controller"] == "Taliban" and not held["contested"]  # the earlier attack was the capture's
+    later = timeline.control_at(ev, "2021-08-30").iloc[0]
+    assert later["contested"] and later["contested_by"] == "Afghan army"
+    assert later["last_attack"] == pd.Timestamp("2021-08-14") and later["controller"] == "Taliban"
+
+
 def test_undated_or_unplaced_events_are_listed_not_mapped(store: Store) -> None:
     parsed = fx.capture_article(fx.HERAT, "Herat", "Taliban", D(2021, 8, 12))
     parsed.events[0].date = None
