@@ -9,6 +9,8 @@ simplifying them (the first map of a process, e.g. the CLI); "warm" is the next 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -58,6 +60,13 @@ def run() -> list[Figure]:
             figures.append(Figure("AF map PDF", pdf, "s"))
             size = (tmpdir / "af_warm.png").stat().st_size / 1e6
             figures.append(Figure("AF map PNG size", size, "MB"))
+        # What a user waits for at the shell: a new Python process, imports, gazetteer, store, map.
+        cli, proc = _timed(lambda: subprocess.run(
+            [sys.executable, "-m", "geo.cli", "map", "--date", "2024-12-31", "--country", "AF",
+             "--dpi", "150", "--db", str(tmpdir / "af.sqlite"), "--out", str(tmpdir / "af_cli.png")],
+            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]))
+        figures.append(Figure("`conflictmap map` AF 150 dpi, whole process", cli, "s", "info",
+                              proc.returncode == 0))
 
         # Data exports on the standard synthetic store (10,000 events, 100,000 mentions, 14 countries).
         from bench import synth

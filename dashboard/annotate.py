@@ -106,15 +106,14 @@ def _cb_edit_event(store: Store, row: dict, analyst: str, prefix: str) -> None:
     if kind and kind != row.get("kind"):
         changes["kind"] = kind
     actor = (st.session_state.get(f"{prefix}_actor") or "").strip()
-    if actor != (row.get("actor") or ""):
+    if actor != _s(row.get("actor")):
         changes["actor"] = actor or None
-    has_date = st.session_state.get(f"{prefix}_has_date")
-    date = st.session_state.get(f"{prefix}_date") if has_date else None
+    date = st.session_state.get(f"{prefix}_date")  # None when the analyst clears the field
     old_date = _date(row.get("event_date"))
     if date != old_date:
         changes["event_date"] = date.isoformat() if date else None
-    precision = st.session_state.get(f"{prefix}_precision") if has_date else None
-    if precision != (row.get("date_precision") or None):
+    precision = st.session_state.get(f"{prefix}_precision") if date else None
+    if precision != (_s(row.get("date_precision")) or None):
         changes["date_precision"] = precision
     if not changes:
         _flash("err", "Nothing changed")
@@ -129,6 +128,18 @@ def _cb_note(store: Store, target_type: str, row: dict, analyst: str, key: str) 
         return
     if do_annotate(store, target_type, row, "note", {"text": text}, analyst) is not None:
         st.session_state[key] = ""
+
+
+def _s(value: Any) -> str:
+    """A display/compare string; None, NaN and NA become ''."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -208,13 +219,13 @@ def panel_key(target_type: str, target_key: str) -> str:
 
 def describe(target_type: str, row: dict) -> str:
     if target_type == "mention":
-        where = row.get("name") or "unresolved"
-        return f"Mention **{row.get('text')}** → {where} ({row.get('country_code') or '?'})"
+        where = _s(row.get("name")) or "unresolved"
+        return f"Mention **{_s(row.get('text'))}** → {where} ({_s(row.get('country_code')) or '?'})"
     date = _date(row.get("event_date"))
+    place = _s(row.get("place")) or _s(row.get("place_text")) or "?"
     return (
-        f"Event **{row.get('kind')}** at **{row.get('place') or row.get('place_text') or '?'}** "
-        f"by {row.get('actor') or 'unknown actor'}, {date.isoformat() if date else 'undated'}"
-        f" ({row.get('date_precision') or '-'})"
+        f"Event **{_s(row.get('kind'))}** at **{place}** by {_s(row.get('actor')) or 'unknown actor'}, "
+        f"{date.isoformat() if date else 'undated'} ({_s(row.get('date_precision')) or '-'})"
     )
 
 
@@ -231,8 +242,8 @@ def render_panel(
     """The controls for one target. `key` makes widget keys unique per target."""
     st.markdown(describe(target_type, row))
     st.caption(
-        f"Status: {row.get('status') or 'auto'}"
-        + (f" · notes: {row.get('notes')}" if row.get("notes") else "")
+        f"Status: {_s(row.get('status')) or 'auto'}"
+        + (f" · notes: {_s(row.get('notes'))}" if _s(row.get("notes")) else "")
     )
     if target_type == "event" and row.get("evidence"):
         st.markdown(f"> {row['evidence']}")
@@ -299,12 +310,11 @@ def render_panel(
         with st.expander("Edit event (kind, actor, date, precision)"):
             kind = row.get("kind") if row.get("kind") in EVENT_KINDS else "other"
             st.selectbox("Kind", list(EVENT_KINDS), index=list(EVENT_KINDS).index(kind), key=f"{key}_kind")
-            st.text_input("Actor", value=row.get("actor") or "", key=f"{key}_actor")
+            st.text_input("Actor", value=_s(row.get("actor")), key=f"{key}_actor")
             old = _date(row.get("event_date"))
-            st.checkbox("Has a date", value=old is not None, key=f"{key}_has_date")
             st.date_input(
-                "Date",
-                value=old or dt.date.today(),
+                "Date (clear it for an undated event)",
+                value=old,
                 key=f"{key}_date",
                 min_value=dt.date(1900, 1, 1),
                 max_value=dt.date(2100, 12, 31),

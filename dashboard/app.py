@@ -109,6 +109,19 @@ def _mention_chosen(mentions: pd.DataFrame) -> None:
             st.session_state["_center"] = [float(r["latitude"]), float(r["longitude"])]
 
 
+def _event_label(r: dict) -> str:
+    evidence = _text(r.get("evidence"))[:80]
+    actor = _text(r.get("actor")) or "unknown actor"
+    return f"#{r.get('event_id')} {_text(r.get('kind'))} {_text(r.get('place'))} ({actor}): {evidence}"
+
+
+def _undated_chosen() -> None:
+    key = st.session_state.get("undated_pick")
+    if key:
+        st.session_state["selected"] = {"type": "event", "key": key}
+        st.session_state.pop("sel_point", None)
+
+
 # --- page parts -------------------------------------------------------------------------------------
 
 
@@ -238,21 +251,21 @@ def _near(df: pd.DataFrame | None, lat: float, lon: float) -> pd.DataFrame:
     return df[mask]
 
 
-def handle_map_output(out: dict | None) -> None:
-    """Turn a new marker click into a selected place; remember plain map clicks for 'set point'."""
-    if not out:
-        return
+def _map_changed() -> None:
+    """st_folium's on_change: runs before the rerun, so a click updates the selection in the same run.
+
+    A click on a marker selects the place (its items are listed for annotation); a click elsewhere on the
+    map is kept as a candidate point for "set point"."""
+    out = st.session_state.get(MAP_KEY) or {}
     obj = out.get("last_object_clicked")
     if obj and obj != st.session_state.get("_last_obj"):
         st.session_state["_last_obj"] = obj
         st.session_state["sel_point"] = (float(obj["lat"]), float(obj["lng"]))
         st.session_state.pop("selected", None)
-        st.rerun()
     click = out.get("last_clicked")
     if click and click != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = click
         st.session_state["map_click"] = click
-        st.rerun()
 
 
 def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> None:
@@ -322,6 +335,70 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
         mentions=mentions_all,
         key=annotate.panel_key(t, row["target_key"]),
     )
+
+
+MAP_MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+DATA_MIME = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "html": "text/html",
+}
+
+
+def downloads_panel(store: Store, view: ViewState) -> None:
+    """Static map and data exports of the current view, made by geo.export (same code as the CLI)."""
+    from geo import export
+
+    flt = data.layer_filter(view)
+    country = view.countries[0] if len(view.countries) == 1 else None
+    signature = (str(view), store.generation())
+    stem = f"conflictmap_{view.date.isoformat() if view.date else 'all'}"
+    c_map, c_data = st.columns(2)
+    fmt = c_map.selectbox("Map format", list(MAP_MIME), key="dl_map_fmt")
+    if c_map.button("Prepare map", key="dl_map_go"):
+        try:
+            with st.spinner("Rendering the map..."):
+                blob = export.map_bytes(
+                    store,
+                    view.date,
+                    fmt=fmt,
+                    flt=flt,
+                    country=country,
+                    layers=("control", "events"),
+                    palette=data.palette(store),
+                )
+            st.session_state["dl_map"] = (signature, fmt, blob)
+        except export.ExportError as exc:
+            c_map.error(str(exc))
+    held = st.session_state.get("dl_map")
+    if held and held[0] == signature:
+        c_map.download_button(
+            f"Download map ({held[1].upper()})",
+            held[2],
+            file_name=f"{stem}.{held[1]}",
+            mime=MAP_MIME[held[1]],
+            key="dl_map_btn",
+        )
+    dfmt = c_data.selectbox("Data format", list(DATA_MIME), key="dl_data_fmt")
+    if c_data.button("Prepare data", key="dl_data_go"):
+        try:
+            with st.spinner("Exporting..."):
+                blob = export.data_bytes(store, dfmt, date=view.date, flt=flt, country=country)
+            st.session_state["dl_data"] = (signature, dfmt, blob)
+        except export.ExportError as exc:
+            c_data.error(str(exc))
+    held = st.session_state.get("dl_data")
+    if held and held[0] == signature:
+        c_data.download_button(
+            f"Download data ({held[1].upper()})",
+            held[2],
+            file_name=f"{stem}.{held[1]}",
+            mime=DATA_MIME[held[1]],
+            key="dl_data_btn",
+        )
+    st.caption("Exports apply the same date and filters as the map, with analyst annotations.")
 
 
 def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
@@ -399,6 +476,8 @@ def main() -> None:
     layers = data.map_layers(store, view, date, since)
     colours = data.palette(store)
     boundaries = data.boundaries(data.data_countries(store), not view.osm)
+    if boundaries.get("error"):
+        st.warning(f"No offline basemap: the gazetteer could not be loaded ({boundaries['error']}).")
     built = mapview.build_map(layers, boundaries, colours, osm_tiles=view.osm, bounds=data.data_bounds(store))
     overlays = list(built.overlays)
     point = st.session_state.get("sel_point")
@@ -412,7 +491,7 @@ def main() -> None:
             f"{built.counts['provinces']} provinces shaded, {built.counts['events']} events "
             f"(new since {since.isoformat()} emphasised), {built.counts['mentions']} mentions"
         )
-        out = st_folium(
+        st_folium(
             built.base,
             key=MAP_KEY,
             height=620,
@@ -421,11 +500,14 @@ def main() -> None:
             layer_control=built.layer_control(),
             center=st.session_state.get("_center"),
             returned_objects=["last_object_clicked", "last_clicked"],
+            on_change=_map_changed,
         )
     with col_side:
         st.subheader("Selected place")
         selection_panel(store, layers, analyst)
-    handle_map_output(out)
+
+    with col_map.expander("Download map or data"):
+        downloads_panel(store, view)
 
     tab_read, tab_hist, tab_undated = st.tabs(["Article reader", "Annotation history", "Undated events"])
     with tab_read:
@@ -441,8 +523,20 @@ def main() -> None:
 
         und = undated_events(store, data.layer_filter(view))
         if len(und):
-            st.caption("These events have no date, so they cannot be placed on the time-keyed map.")
+            st.caption(
+                "These events have no date, so they cannot be placed on the time-keyed map. Choose one to "
+                "give it a date (Edit event) in the panel beside the map."
+            )
             st.dataframe(und[["kind", "actor", "place", "evidence", "title", "status"]], hide_index=True)
+            keys = [None, *und["target_key"].tolist()]
+            by_key = {r["target_key"]: r for r in und.to_dict("records")}
+            st.selectbox(
+                "Annotate an undated event",
+                keys,
+                format_func=lambda k: "—" if k is None else _event_label(by_key[k]),
+                key="undated_pick",
+                on_change=_undated_chosen,
+            )
         else:
             st.caption("Every event has a date.")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -153,8 +152,24 @@ def date_bounds(store: Store) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-@lru_cache(maxsize=8)
+_BOUNDARIES: dict[tuple[tuple[str, ...], bool], dict] = {}
+
+
 def boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
+    """Cached :func:`_boundaries`; a failure (no gazetteer yet) is not cached, so building the gazetteer
+    while the app runs brings the basemap back."""
+    key = (country_codes, fill)
+    if key in _BOUNDARIES:
+        return _BOUNDARIES[key]
+    result = _boundaries(country_codes, fill)
+    if "error" not in result:
+        if len(_BOUNDARIES) > 8:
+            _BOUNDARIES.clear()
+        _BOUNDARIES[key] = result
+    return result
+
+
+def _boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
     """Offline basemap from the bundled gazetteer: world countries, plus province outlines of the countries
     the data touches (all provinces of the world would be megabytes). Empty if no gazetteer is built.
 
@@ -167,8 +182,8 @@ def boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
         gaz = get_gazetteer()
         countries = gaz.countries()
         provinces = gaz.provinces()
-    except Exception:  # no gazetteer built yet: the map still works without a basemap
-        return mapview.boundary_data(None, None, fill=fill)
+    except Exception as exc:  # no gazetteer built yet: the map still works without a basemap
+        return {**mapview.boundary_data(None, None, fill=fill), "error": f"{type(exc).__name__}: {exc}"}
     if country_codes and "country_code" in provinces.columns:
         provinces = provinces[provinces["country_code"].isin(country_codes)]
     else:

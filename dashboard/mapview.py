@@ -84,6 +84,8 @@ MAP_CSS = """
   vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 1px #000}
 .cm-legend b{display:block;margin-top:3px}
 .cm-label{font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}
+.leaflet-control-layers{font:12px/1.3 sans-serif}
+.leaflet-control-layers label{margin:0}
 </style>
 """
 
@@ -215,8 +217,9 @@ class StaticScript(branca.element.MacroElement):
 def _points(df: pd.DataFrame | None, keep: Sequence[str] | None = None) -> pd.DataFrame:
     """Rows with usable coordinates as `lat`/`lon` (from latitude/longitude or a point geometry); with
     `keep`, only those other columns are carried (100,000-row layers are costly to copy whole)."""
+    empty = pd.DataFrame({"lat": pd.Series(dtype=float), "lon": pd.Series(dtype=float)})
     if df is None or len(df) == 0:
-        return pd.DataFrame()
+        return empty
     if "latitude" in df.columns and "longitude" in df.columns:
         lat, lon = df["latitude"], df["longitude"]
     elif "lat" in df.columns and "lon" in df.columns:
@@ -226,7 +229,7 @@ def _points(df: pd.DataFrame | None, keep: Sequence[str] | None = None) -> pd.Da
         lat = pd.Series([g.y if g is not None and not g.is_empty else math.nan for g in geom], index=df.index)
         lon = pd.Series([g.x if g is not None and not g.is_empty else math.nan for g in geom], index=df.index)
     else:
-        return pd.DataFrame()
+        return empty
     cols = [c for c in (keep if keep is not None else df.columns) if c in df.columns and c != "geometry"]
     out = pd.DataFrame(df[cols]) if cols else pd.DataFrame(index=df.index)
     out["lat"] = pd.to_numeric(lat, errors="coerce").to_numpy()

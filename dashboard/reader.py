@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -107,8 +108,8 @@ def article_table(articles: pd.DataFrame) -> pd.DataFrame:
                 _date_label(d, p) for d, p in zip(articles["date"], articles["date_precision"], strict=False)
             ],
             "title": [
-                t if isinstance(t, str) and t else s
-                for t, s in zip(articles["title"], articles["source"], strict=False)
+                t if isinstance(t, str) and t else Path(str(src)).name
+                for t, src in zip(articles["title"], articles["source"], strict=False)
             ],
             "language": articles["language"],
             "mentions": articles["n_mentions"],
@@ -119,11 +120,10 @@ def article_table(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def article_label(row: Any) -> str:
-    """'2021-08-10 · Washington (AP) – Despite …' for select boxes."""
-    title = (
-        row.get("title") if isinstance(row.get("title"), str) and row.get("title") else row.get("source", "")
-    )
-    title = str(title)
+    """'2021-08-10 · Washington (AP) – Despite …' for select boxes (file name when there is no title)."""
+    title = row.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = Path(str(row.get("source", ""))).name
     if len(title) > 70:
         title = title[:67] + "..."
     return f"{_date_label(row.get('date'), row.get('date_precision'))} · {title}"

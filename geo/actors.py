@@ -41,7 +41,7 @@ ARMED_GROUPS: dict[str, tuple[str, ...]] = {
         r"Islamische[nr]?\s+Staate?s?",
         r"=(?:DAESH|Daesh|Da'esh|Da’esh|Daisch|Daech)",
         r"=(?:ISIS|ISIL|ISIS-K|ISKP|ISWAP)",
-        r"=IS(?=-|\b)",
+        r"=(?<![A-Z]{2} )IS(?=-|\b)(?! [A-Z]{2})",  # not the verb in an all-caps headline ("THIS IS WAR")
         r"IS-(?:Miliz|Milizen|Kämpfer|Terroristen|Extremisten|Dschihadisten|Terrormiliz|Zellen)",
         r"Terrormiliz IS",
     ),
@@ -161,7 +161,10 @@ class ActorMatch:
     country: str | None = None
 
 
-def _prefixes(items: list[Any], path: str = "", k: int = 3) -> set[str]:
+_KEY = 4  # prefix length: 4 keeps frequent short words ("und", "the") out of the candidate starts
+
+
+def _prefixes(items: list[Any], path: str = "", k: int = _KEY) -> set[str]:
     """Lower-case literal prefixes (up to k chars) any match of a parsed pattern must start with.
 
     A prefix shorter than k means "anything may follow"; "" means the pattern can start anywhere.
@@ -219,7 +222,7 @@ class FastAlternation:
     """A big `(?:alt1|alt2|...)` regex tried only at word starts whose first letters can begin a match.
 
     Why: Python's `re` tries every alternative at every word start; with ~150 alternatives that costs
-    ~1 ms per KB of text. We compute each alternative's literal prefixes (up to 3 characters, from re's
+    ~1 ms per KB of text. We compute each alternative's literal prefixes (up to 4 characters, from re's
     parse tree), skip word starts that cannot begin any alternative, and run the full regex (same
     leftmost, first-alternative-wins semantics) only at the few that can.
     """
@@ -230,7 +233,7 @@ class FastAlternation:
         from re import _parser  # noqa: PLC0415 - stdlib parse tree
 
         self._flags = flags
-        self._alts = [(n, p, _prefixes(list(_parser.parse(p, flags)))) for n, p in alternatives]
+        self._alts = [(n, p, _prefixes(list(_parser.parse(p, flags)), k=_KEY)) for n, p in alternatives]
         self._anywhere = any("" in pre for _n, _p, pre in self._alts)
         self._cache: dict[str, re.Pattern[str] | None] = {}
         # word starts that can begin some alternative, found in C rather than by a Python loop over words
@@ -242,7 +245,7 @@ class FastAlternation:
         )
 
     def _for_key(self, key: str) -> re.Pattern[str] | None:
-        """The regex of the alternatives that can start with `key` (3 lower-case chars), cached."""
+        """The regex of the alternatives that can start with `key` (_KEY lower-case chars), cached."""
         pat = self._cache.get(key, False)
         if pat is not False:
             return pat  # type: ignore[return-value]
@@ -267,7 +270,7 @@ class FastAlternation:
             pos = w.start()
             if pos < last:
                 continue
-            key = text[pos : pos + 3].lower()
+            key = text[pos : pos + _KEY].lower()
             pat = cache[key] if key in cache else for_key(key)
             if pat is not None:
                 m = pat.match(text, pos, end)
@@ -276,7 +279,7 @@ class FastAlternation:
                     yield m
 
 
-def _compile() -> tuple[FastAlternation, dict[str, tuple[str, ActorKind, str | None]]]:
+def _compile() -> tuple[FastAlternation, FastAlternation, dict[str, tuple[str, ActorKind, str | None]]]:
     parts: list[tuple[str, str]] = []
     meta: dict[str, tuple[str, ActorKind, str | None]] = {}
     n = 0
@@ -304,19 +307,39 @@ def _compile() -> tuple[FastAlternation, dict[str, tuple[str, ActorKind, str | N
     add(_ANAPHOR, "", "anaphor", None)
     add(_PRONOUN, "", "pronoun", None)
     # Alternation order matters for equal starts: longer, specific entries were added first.
-    return FastAlternation(parts, re.IGNORECASE), meta
+    # Two scans: names (groups, state forces) are rare words, scanned over the whole article; references
+    # ("the army", "the Islamists", "them") start with frequent words and are scanned only where needed.
+    named = [(k, p) for k, p in parts if meta[k][1] in ("armed_group", "state")]
+    refs = [(k, p) for k, p in parts if meta[k][1] not in ("armed_group", "state")]
+    return FastAlternation(named, re.IGNORECASE), FastAlternation(refs, re.IGNORECASE), meta
 
 
-_ACTOR_RE, _ACTOR_META = _compile()
+_NAMED_RE, _REF_RE, _ACTOR_META = _compile()
 
 
-def find_actors(text: str, start: int = 0, end: int | None = None) -> list[ActorMatch]:
-    """Actor phrases in text[start:end] with offsets into `text`; anaphors and pronouns unresolved."""
+def _scan(pattern: FastAlternation, text: str, start: int, end: int) -> list[ActorMatch]:
     out: list[ActorMatch] = []
-    for m in _ACTOR_RE.finditer(text, start, len(text) if end is None else end):
-        canonical, kind, country = _ACTOR_META[_ACTOR_RE.name(m)]
+    for m in pattern.finditer(text, start, end):
+        canonical, kind, country = _ACTOR_META[pattern.name(m)]
         out.append(ActorMatch(m.start(), m.end(), m.group(0), canonical or None, kind, country))
     return out
+
+
+def _merge(named: list[ActorMatch], refs: list[ActorMatch]) -> list[ActorMatch]:
+    """Names and references in text order; a reference inside a name ("Houthi fighters") is dropped."""
+    keep = [r for r in refs if not any(n.start < r.end and r.start < n.end for n in named)]
+    return sorted(named + keep, key=lambda m: m.start)
+
+
+def find_actors(text: str, start: int = 0, end: int | None = None, *, refs: bool = True) -> list[ActorMatch]:
+    """Actor phrases in text[start:end] with offsets into `text`; anaphors and pronouns unresolved.
+
+    `refs=False` returns only named actors (armed groups, state forces), which is all anaphor
+    resolution needs over a whole article.
+    """
+    end = len(text) if end is None else end
+    named = _scan(_NAMED_RE, text, start, end)
+    return _merge(named, _scan(_REF_RE, text, start, end)) if refs else named
 
 
 def normalise_actor(surface: str, *, country_name: str | None = None) -> str | None:
@@ -342,15 +365,24 @@ class ActorContext:
     def __init__(self, text: str, *, country_name: str | None = None) -> None:
         self.text = text
         self.country_name = country_name
-        self.matches = find_actors(text)
-        self._groups = [m for m in self.matches if m.kind == "armed_group"]
-        self._named = [m for m in self.matches if m.kind in ("armed_group", "state")]
+        self._named = find_actors(text, refs=False)
+        self._named_starts = [m.start for m in self._named]
+        self._groups = [m for m in self._named if m.kind == "armed_group"]
         self._freq = Counter(m.canonical for m in self._groups)
         self._group_ends = [m.end for m in self._groups]
         self._named_ends = [m.end for m in self._named]
 
+    @property
+    def matches(self) -> list[ActorMatch]:
+        """Every actor phrase of the article (names and references), in text order."""
+        return self.in_span(0, len(self.text))
+
     def in_span(self, start: int, end: int) -> list[ActorMatch]:
-        return [m for m in self.matches if m.start >= start and m.end <= end]
+        """Actor phrases inside text[start:end] (a sentence): names found once, references scanned here."""
+        lo = bisect.bisect_left(self._named_starts, start)
+        hi = bisect.bisect_left(self._named_starts, end)
+        named = [m for m in self._named[lo:hi] if m.end <= end]
+        return _merge(named, _scan(_REF_RE, self.text, start, end))
 
     def armed_group_before(self, pos: int) -> str | None:
         """The armed group an anaphor at `pos` refers to: the most recently named one (ties by frequency)."""
@@ -368,12 +400,17 @@ class ActorContext:
             return self._named[i - 1].canonical
         return None
 
-    def resolve(self, m: ActorMatch) -> str | None:
-        """Canonical name for a match in this article (anaphors and generic forces resolved if possible)."""
+    def resolve(self, m: ActorMatch, *, country_name: str | None = None) -> str | None:
+        """Canonical name for a match in this article (anaphors and generic forces resolved if possible).
+
+        `country_name` (the country of the place an event is about) beats the article's main country for
+        generic forces: "security forces" defending a town are that country's.
+        """
         if m.kind in ("armed_group", "state"):
             return m.canonical
         if m.kind == "generic_state":
-            return f"Government of {self.country_name}" if self.country_name else None
+            country = country_name or self.country_name
+            return f"Government of {country}" if country else None
         if m.kind == "anaphor":
             return self.armed_group_before(m.start)
         if m.kind == "pronoun":

@@ -110,9 +110,9 @@ def _binary_kind(data: bytes) -> str | None:
 def decode_bytes(data: bytes) -> str:
     """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else the detected legacy codepage.
 
-    Western European legacy files (cp1252/latin-1) are the common case after UTF-8; charset-normalizer
-    decides for other codepages, and cp1252 is the fallback when it has no opinion. Raises ArticleError
-    for binary or undecodable data.
+    Western European legacy files (cp1252/latin-1) are the common case after UTF-8 and are tried first;
+    charset-normalizer decides for other codepages (Cyrillic, Greek...). Raises ArticleError for binary
+    or undecodable data (mostly control characters whatever the codepage).
     """
     kind = _binary_kind(data)
     if kind:
@@ -133,20 +133,19 @@ def decode_bytes(data: bytes) -> str:
     # short Western texts as cp037/cp932, so it does not get the first word).
     try:
         western = data.decode("cp1252")
-    except UnicodeDecodeError:
-        western = None
-    if western is not None:
-        letters = [ch for ch in western[:50_000] if ch.isalpha()]
-        non_ascii = sum(1 for ch in letters if ord(ch) > 127)
-        if letters and non_ascii / len(letters) < 0.6 and _looks_like_text(western):
-            return western
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8D...): latin-1 reads everything
+        western = data.decode("latin_1")
+    letters = [ch for ch in western[:50_000] if ch.isalpha()]
+    non_ascii = sum(1 for ch in letters if ord(ch) > 127)
+    if letters and non_ascii / len(letters) < 0.6 and _looks_like_text(western):
+        return western
     from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8, non-Western files
 
     best = from_bytes(data[:200_000]).best()
     encodings = []
     if best is not None and best.encoding not in ("utf_8", "ascii"):
         encodings.append(best.encoding)
-    encodings.append("cp1252")
+    encodings += ["cp1252", "latin_1"]
     for enc in encodings:
         try:
             text = data.decode(enc)

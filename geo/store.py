@@ -544,6 +544,11 @@ class Store:
             article_id = int(row[0])
             con.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             con.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+            # cached rows of this article are stale: readers must reload instead of appending
+            con.execute(
+                "INSERT INTO meta (key, value) VALUES ('rewrite_generation', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
             con.execute(
                 "UPDATE articles SET source=?, title=?, language=?, date=?, date_precision=?, url=?, "
                 "text=?, ingested_at=? WHERE article_id=?",
@@ -742,6 +747,30 @@ class Store:
             _CACHE[key] = (gen, df)
         return df
 
+    def _cached_rows(self, what: str, loader: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
+        """Raw mention/event rows, cached per content generation, loaded incrementally.
+
+        Articles are append-only unless re-parsed (which bumps ``rewrite_generation``), and article ids
+        only grow, so after an ingest only rows of articles newer than the cached ones are read: an
+        upload into a 100,000-mention store does not re-read 100,000 rows.
+        """
+        meta = self._meta()
+        gen = (int(meta["content_generation"]), int(meta.get("rewrite_generation", 0)))
+        key = (str(self.path.resolve()), meta.get("store_uid", ""), what)
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        if hit is not None and hit[0][1] == gen[1] and len(hit[1]):
+            old = hit[1]
+            delta = loader(int(old["article_id"].max()))
+            df = pd.concat([old, delta], ignore_index=True) if len(delta) else old
+        else:
+            df = loader(0)
+        with _CACHE_LOCK:
+            _CACHE[key] = (gen, df)  # type: ignore[assignment]
+        return df
+
     def _mentions_effective(self) -> pd.DataFrame:
         return self._cached("mentions", self._load_mentions)
 
@@ -760,7 +789,7 @@ class Store:
         meta["article_date"] = pd.to_datetime(meta["article_date"], format="%Y-%m-%d", errors="coerce")
         return meta.set_index("article_id")
 
-    def _load_raw_mentions(self) -> pd.DataFrame:
+    def _load_raw_mentions(self, after: int = 0) -> pd.DataFrame:
         cols = [
             "mention_id",
             "article_id",
@@ -780,8 +809,9 @@ class Store:
         with self._lock:
             rows = self._con.execute(
                 'SELECT mention_id, article_id, start, "end", text, role, geonameid, name, lat, lon, '
-                "country_code, admin1_code, feature_code, confidence FROM mentions "
-                "ORDER BY article_id, start"
+                "country_code, admin1_code, feature_code, confidence FROM mentions WHERE article_id > ? "
+                "ORDER BY article_id, start",
+                (after,),
             ).fetchall()
         df = pd.DataFrame.from_records(rows, columns=cols)
         for col in ("mention_id", "article_id", "start", "end"):
@@ -796,7 +826,7 @@ class Store:
         df["last_annotation_id"] = pd.array([pd.NA] * len(df), dtype="Int64")
         return df[_MENTION_COLUMNS]
 
-    def _load_raw_events(self) -> pd.DataFrame:
+    def _load_raw_events(self, after: int = 0) -> pd.DataFrame:
         cols = [
             "event_id",
             "article_id",
@@ -827,7 +857,8 @@ class Store:
                 "SELECT event_id, article_id, event_key, kind, actor, actor_text, name, place_text, "
                 "geonameid, lat, lon, country_code, admin1_code, event_date, date_precision, "
                 "date_expression, where_precision, confidence, evidence, evidence_start, evidence_end, "
-                "mention_start, mention_end FROM events ORDER BY event_id"
+                "mention_start, mention_end FROM events WHERE article_id > ? ORDER BY event_id",
+                (after,),
             ).fetchall()
         df = pd.DataFrame.from_records(rows, columns=cols)
         for col in ("event_id", "article_id", "evidence_start", "evidence_end"):
@@ -844,7 +875,7 @@ class Store:
         return df[_EVENT_COLUMNS]
 
     def _load_mentions(self) -> pd.DataFrame:
-        raw = self._cached("raw_mentions", self._load_raw_mentions, counter="content_generation")
+        raw = self._cached_rows("raw_mentions", self._load_raw_mentions)
         with self._lock:
             states = self._annotation_states()
         df = raw.copy()
@@ -855,7 +886,7 @@ class Store:
         return df
 
     def _load_events(self) -> pd.DataFrame:
-        raw = self._cached("raw_events", self._load_raw_events, counter="content_generation")
+        raw = self._cached_rows("raw_events", self._load_raw_events)
         with self._lock:
             states = self._annotation_states()
         df = raw.copy()

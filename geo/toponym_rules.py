@@ -201,7 +201,8 @@ GEO_MODIFIERS: frozenset[str] = frozenset(
     North South East West Northern Southern Eastern Western Central Upper Lower Greater Inner Outer
     Northeast Northwest Southeast Southwest Nord Süd Ost Nordost Nordwest Südost Südwest Zentral
     Nördliche Südliche Östliche Westliche Nördlichen Südlichen Östlichen Westlichen Groß Greater Old New
-    Provinz Province Stadt City Region Bezirk District Distrikt
+    Provinz Province Stadt City Region Bezirk District Distrikt Norden Süden Osten Westen Nordosten
+    Nordwesten Südosten Südwesten Mitte Zentrum
     """.split()
 )
 

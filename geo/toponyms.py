@@ -93,6 +93,7 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+_BROKEN_WORD = ("¬", "\u00ad")
 _GAP_STRIP = " \t\u00a0\"'“”„«»‚‘’()[]*•–—-"
 _SENTENCE_END = frozenset(".!?:;")
 
@@ -259,6 +260,18 @@ def _longest(text: str, toks: list[Token], i: int, index: NameIndex, language: s
             stem = keys[length - 1][:-1]
             if stem in index.keys:
                 return _Span(i, i + length - 1, t.start, last.end, text[t.start : last.end - 1], "genitive")
+        # Declined adjectives of multi-word names: "in den Vereinigten Staaten", "der Zentralafrikanischen
+        # Republik", "den Vereinigten Arabischen Emiraten" (looked up in the nominative).
+        v0 = _deinflect(t.key)
+        if v0 != t.key and v0 in index.first_len:
+            for length in range(min(limit, index.first_len[v0]), 1, -1):
+                last = toks[i + length - 1]
+                if not last.cap:
+                    continue
+                rest = [toks[i + k].key for k in range(1, length)]
+                for variant in _variants(v0, rest):
+                    if variant in index.keys:
+                        return _Span(i, i + length - 1, t.start, last.end, variant, "inflected")
     for length in range(min(limit, FOLD_MAX_TOKENS), 0, -1):
         last = toks[i + length - 1]
         if length > 1 and not last.cap:
@@ -267,6 +280,22 @@ def _longest(text: str, toks: list[Token], i: int, index: NameIndex, language: s
         if len(surface) >= 4 and fold(surface) in index.folded:
             return _Span(i, i + length - 1, t.start, last.end, surface, "folded")
     return None
+
+
+def _deinflect(key: str) -> str:
+    """German adjective ending -en/-er/-es/-em back to the nominative -e ("vereinigten" -> "vereinigte")."""
+    if len(key) > 4 and key[-2:] in ("en", "er", "es", "em"):
+        return key[:-2] + "e"
+    return key
+
+
+def _variants(first: str, rest: list[str]) -> list[str]:
+    """Keys with each following word as written or de-inflected (at most 2**3 combinations)."""
+    out = [first]
+    for k in rest[:3]:
+        d = _deinflect(k)
+        out = [f"{o} {k}" for o in out] + ([f"{o} {d}" for o in out] if d != k else [])
+    return out
 
 
 def _datelines(text: str) -> list[tuple[int, int]]:
@@ -381,18 +410,19 @@ def _person_tokens(text: str, toks: list[Token], index: NameIndex) -> tuple[set[
 def _tolerance(candidates: list[Candidate]) -> float:
     """How common a word a place's name may be before the word reading wins (a Zipf frequency).
 
-    A country is meant even when its name is frequent ("China", "Deutschland"); a province or a city of
-    100,000 only while the word is not very common ("Landes", "Norden", "Region", "Dort" are words).
+    A country is meant even when its name is frequent ("China", "Deutschland"), a capital nearly so
+    ("Berlin"); a province or a city of 100,000 only while the word is not very common ("Region",
+    "Dort", the genitive "Landes" are words).
     """
     best = 0.0
     for c in candidates:
         p = c.place
         if p.feature_code.startswith("PCL"):
-            tol = 5.8
+            tol = 6.5
         elif p.feature_code == "PPLC" or p.population >= 1_000_000:
-            tol = 5.5
+            tol = 6.0
         elif p.feature_code in ("ADM1", "PPLA") or p.population >= 100_000:
-            tol = 4.6
+            tol = 5.0
         else:
             tol = 0.0
         best = max(best, tol)
@@ -455,7 +485,7 @@ def find_mentions(article: Article) -> list[Mention]:
         if span is None:
             i += 1
             continue
-        span.dateline = any(s <= span.start and span.end <= e for s, e in datelines)
+        span.dateline = bool(datelines) and any(s <= span.start and span.end <= e for s, e in datelines)
         cands = _accept(text, toks, span, index, language, actors, person, person_names, lookup)
         if cands is None:
             i += 1
@@ -511,8 +541,12 @@ def _abbreviations(text: str, toks: list[Token], lookup: _Lookup) -> list[Mentio
 
 def _maybe_other(t: Token, index: NameIndex, language: str | None) -> bool:
     """Tokens that are no name's first token may still start a genitive or folded match."""
-    if language != "en" and t.key.endswith("s") and t.key[:-1] in index.first_len:
-        return True
+    if language != "en":
+        if t.key.endswith("s") and t.key[:-1] in index.first_len:
+            return True
+        d = _deinflect(t.key)
+        if d != t.key and d in index.first_len:
+            return True
     return len(t.key) >= 4 and fold(t.text) in index.folded
 
 
@@ -543,6 +577,10 @@ def _accept(
             return None
     if single and len(first.key) < 3 and first.text not in index.caps:
         return None
+    if single and first.text in rules.GEO_MODIFIERS:  # "Norden", "Osten", "Central": directions
+        return None
+    if text[last.end : last.end + 1] in _BROKEN_WORD or text[last.end : last.end + 2] == "-\n":
+        return None  # a word broken at a line end ("Neuen¬\nburg", "Anf-\nang"): only a fragment
     if len(first.key) == 1 and not single:  # "E-Mail", "U-Boot", "A-Klasse"
         return None
     cands = lookup(span.lookup)

@@ -33,7 +33,7 @@ def handler(args: argparse.Namespace) -> int:
         from geo.toponyms import name_index
 
         name_index()  # fail early, with one line, if the gazetteer is missing
-    except (ImportError, OSError) as exc:
+    except (ImportError, OSError, RuntimeError) as exc:  # RuntimeError: GazetteerNotBuilt
         print(f"conflictmap extract: gazetteer unavailable ({exc}); run `make gazetteer`", file=sys.stderr)
         return EXIT_NOTHING
     out = sys.stdout

@@ -47,6 +47,15 @@ class IngestSummary:
         return asdict(self)
 
 
+def _systemic_errors() -> tuple[type[BaseException], ...]:
+    """Errors that would hit every article the same way (the gazetteer is not built): stop early."""
+    try:
+        from geo.gazetteer import GazetteerNotBuilt
+    except ImportError:
+        return ()
+    return (GazetteerNotBuilt,)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "ingest",
@@ -105,7 +114,7 @@ def ingest_paths(
                     continue
                 try:
                     parsed = parse_article(item)
-                except ImportError as exc:
+                except (ImportError, *_systemic_errors()) as exc:
                     raise PipelineUnavailable(f"the geoparser is not available ({exc})") from exc
                 except Exception as exc:  # a parser bug on one article must not stop the run
                     reason = f"could not be parsed ({type(exc).__name__}: {exc})"

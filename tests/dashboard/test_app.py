@@ -7,10 +7,12 @@ component's arguments (the Leaflet script and each layer's data table).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import sqlite3
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -244,3 +246,96 @@ def test_seed_story_taliban_hold_herat_qala_i_naw_and_ghazni(seed_db: Path) -> N
         names = [n for n in held if n.startswith(place)]
         assert names and held[names[0]] == "Taliban", (place, held)
         assert evidence[names[0]]  # traceable to its sentence
+
+
+def _select_event(at: AppTest, db: Path, place_prefix: str) -> tuple[str, dict]:
+    """Select an event through the page (as a map click on its marker would) and return its panel key."""
+    with Store(db) as store:
+        ev = store.events_df()
+    row = ev[ev["place"].astype(str).str.startswith(place_prefix)].iloc[0].to_dict()
+    at.session_state["sel_point"] = (float(row["latitude"]), float(row["longitude"]))
+    at.session_state["selected"] = {"type": "event", "key": row["target_key"]}
+    at.run()
+    return panel_key("event", row["target_key"]), row
+
+
+def test_editing_an_event_changes_the_map(seed_db: Path) -> None:
+    at = _app(date="2021-08-12")
+    at.text_input(key="analyst").set_value("Editor").run()
+    k, row = _select_event(at, seed_db, "Kandah")
+    assert not at.exception
+    at.selectbox(key=f"{k}_kind").set_value("attacked")
+    at.text_input(key=f"{k}_actor").set_value("Afghan army")
+    at.date_input(key=f"{k}_date").set_value(dt.date(2021, 8, 11))
+    at.button(key=f"{k}_edit").click().run()
+    assert not at.exception
+    with Store(seed_db) as store:
+        ev = store.events_df().set_index("target_key").loc[row["target_key"]]
+    assert (ev["kind"], ev["actor"], ev["status"]) == ("attacked", "Afghan army", "edited")
+    assert pd.Timestamp(ev["event_date"]).date() == dt.date(2021, 8, 11)
+    # no longer a capture: Kandahar leaves the control layer; the event shows the new kind and actor
+    assert not any(n.startswith("Kandah") for n in control_places(at))
+    assert any(
+        p.startswith("Kandah") and k2 == "attacked" and a == "Afghan army" for p, k2, a in event_places(at)
+    )
+
+
+def test_gazetteer_search_and_map_click_set_the_place(seed_db: Path) -> None:
+    at = _app(date="2021-08-12")
+    at.text_input(key="analyst").set_value("Geo").run()
+    k, row = _select_event(at, seed_db, "Kandah")
+    at.text_input(key=f"{k}_q").set_value("Lashkar Gah").run()
+    assert not at.exception
+    found = at.selectbox(key=f"{k}_found")
+    assert found.value["name"].startswith("Lashkar")
+    at.button(key=f"{k}_found_btn").click().run()
+    with Store(seed_db) as store:
+        ev = store.events_df().set_index("target_key").loc[row["target_key"]]
+    assert str(ev["place"]).startswith("Lashkar") and abs(float(ev["latitude"]) - 31.6) < 0.2
+
+    # a plain click on the map offers "set point" for the selected item
+    at.session_state["map_click"] = {"lat": 31.0, "lng": 65.0}
+    at.run()
+    at.text_input(key=f"{k}_pt_name").set_value("Checkpoint near Kandahar")
+    at.button(key=f"{k}_pt").click().run()
+    with Store(seed_db) as store:
+        ev = store.events_df().set_index("target_key").loc[row["target_key"]]
+    assert ev["place"] == "Checkpoint near Kandahar"
+    assert (round(float(ev["latitude"]), 3), round(float(ev["longitude"]), 3)) == (31.0, 65.0)
+
+
+def test_data_download_uses_the_current_view(seed_db: Path) -> None:
+    at = _app(date="2021-08-12", country="AF")
+    at.selectbox(key="dl_data_fmt").set_value("geojson")
+    at.button(key="dl_data_go").click().run()
+    assert not at.exception
+    sig, fmt, blob = at.session_state["dl_data"]
+    assert fmt == "geojson"
+    import json as _json
+
+    features = _json.loads(blob)["features"]
+    assert features and all(f["properties"]["country_code"] == "AF" for f in features)
+
+
+def test_an_analyst_can_date_an_undated_event_and_it_reaches_the_map(seed_db: Path) -> None:
+    aid = _article_id(seed_db, "002_")
+    with Store(seed_db) as store:
+        ev = store.events_df(aid)
+    capture = ev[(ev["kind"] == "captured") & ev["event_date"].isna() & ev["actor"].notna()]
+    if capture.empty:
+        pytest.skip("seed 002's captures already carry a date")
+    row = capture.iloc[0]
+    at = _app(date="2021-08-12")
+    at.text_input(key="analyst").set_value("Dater").run()
+    at.selectbox(key="undated_pick").set_value(row["target_key"]).run()
+    assert not at.exception
+    k = panel_key("event", row["target_key"])
+    at.date_input(key=f"{k}_date").set_value(dt.date(2021, 8, 12))
+    at.selectbox(key=f"{k}_precision").set_value("day")
+    at.button(key=f"{k}_edit").click().run()
+    assert not at.exception
+    held = control_places(at)
+    assert held.get(row["place"]) == row["actor"]
+    ctrl = tables(at)["control"][0]
+    evidence = {r[2]: r[6] for r in ctrl["rows"]}
+    assert evidence[row["place"]] and html.unescape(evidence[row["place"]]) in row["evidence"]

@@ -50,7 +50,7 @@ def test_generic_state_forces_need_the_country() -> None:
 
 
 def test_lowercase_is_and_ordinary_words_are_not_actors() -> None:
-    text = "This is the place where it is said that isis was a goddess; the island is calm."
+    text = "This is the place where it is said that isis was a goddess; the island is calm. THIS IS WAR."
     assert [m.text for m in find_actors(text) if m.kind in ("armed_group", "state")] == []
 
 

@@ -93,6 +93,12 @@ BASE = D(2021, 8, 12)  # a Thursday
         ("May 17", (D(2021, 5, 17), "day")),
         ("im Januar 2020", (D(2020, 1, 1), "month")),
         ("last summer", (D(2020, 1, 1), "year")),  # a season is reported as its year, not a made-up month
+        ("two days ago", (D(2021, 8, 10), "day")),
+        ("vor drei Tagen", (D(2021, 8, 9), "day")),
+        ("last week", (D(2021, 8, 1), "month")),  # a week gives its month, not an invented day
+        ("earlier this month", (D(2021, 8, 1), "month")),
+        ("am 10. August", (D(2021, 8, 10), "day")),
+        ("Mitte Juli", (D(2021, 7, 1), "month")),
         ("im Frühjahr", (D(2021, 1, 1), "year")),
         ("nothing here", (None, None)),
     ],

@@ -237,3 +237,13 @@ def test_surface_names_cover_all_scripts_and_aliases(gaz: Gazetteer) -> None:
 
 def test_attribution_credits_geonames_and_natural_earth() -> None:
     assert "GeoNames" in ATTRIBUTION and "CC BY 4.0" in ATTRIBUTION and "Natural Earth" in ATTRIBUTION
+
+
+def test_fold_shortcut_is_sound(gaz: Gazetteer) -> None:
+    """lookup() reuses fold(simple_key(q)) instead of fold(q) unless _fold_differs(q) says otherwise."""
+    from geo.gazetteer import _fold_differs
+    from geo.normalize import fold, simple_key
+
+    names = gaz.surface_names()[::40]
+    wrong = [n for n in names if not _fold_differs(n) and fold(n) != fold(simple_key(n))]
+    assert wrong == []

@@ -469,3 +469,19 @@ def test_migrates_a_version_4_store_with_annotations(tmp_path: Path) -> None:
         s.annotate("article", "h", "set_date", {"date": "2021-08-13"}, analyst="ana")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             s._con.execute("DELETE FROM annotations")
+
+
+def test_reads_follow_ingests_and_reparses_across_connections(tmp_path: Path) -> None:
+    path = tmp_path / "inc.sqlite"
+    with Store(path) as reader, Store(path) as writer:
+        writer.ingest(fx.seed_like_article())
+        assert len(reader.mentions_df()) == 4 and len(reader.events_df()) == 3
+        writer.ingest(fx.capture_article(fx.MOSUL, "Mosul", "IS", dt.date(2014, 6, 10)))
+        assert len(reader.mentions_df()) == 6 and len(reader.events_df()) == 4  # appended rows
+        assert reader.mentions_df()["mention_id"].is_unique
+        fewer = fx.seed_like_article()
+        fewer.mentions = fewer.mentions[:2]
+        fewer.events = fewer.events[:1]
+        assert writer.ingest(fewer, replace=True).status == "updated"
+        assert len(reader.mentions_df()) == 4 and len(reader.events_df()) == 2  # re-read, not appended
+        assert reader.articles_df()["n_mentions"].tolist() == [2, 2]

@@ -111,12 +111,14 @@ def test_other_conflicts_in_german():
     text = (
         "Die Armee hat die Stadt Bachmut verloren. Nach Angaben aus Kiew wurde auch Charkiw beschossen. "
         "Im Sudan flohen Tausende aus Khartum. Die Lage in Syriens Norden und im Irak bleibt angespannt. "
-        "Bereits im Januar hatten Kämpfer Mossuls Altstadt zerstört."
+        "Bereits im Januar hatten Kämpfer Mossuls Altstadt zerstört. In den Vereinigten Staaten wurde "
+        "Bundeskanzler Olaf Scholz aus Berlin erwartet."
     )
     found = _texts(text, "de")
-    for name in ("Bachmut", "Kiew", "Charkiw", "Sudan", "Khartum", "Syriens", "Irak", "Mossuls"):
+    for name in ("Bachmut", "Kiew", "Charkiw", "Sudan", "Khartum", "Syriens", "Irak", "Mossuls",
+                 "Vereinigten Staaten", "Berlin"):
         assert name in found, name
-    for word in ("Die", "Nach", "Bereits", "Armee", "Stadt", "Norden", "Lage", "Januar"):
+    for word in ("Die", "Nach", "Bereits", "Armee", "Stadt", "Norden", "Lage", "Januar", "Olaf", "Scholz"):
         assert word not in found, word
 
 

@@ -1,0 +1,249 @@
+"""The map builder, the reader and the URL state on tables built by hand (no store, no gazetteer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard import mapview, reader, urlstate
+from dashboard.offline import all_asset_urls, external_assets, is_local, static_file
+
+EVIL = '<script>alert("x")</script>'
+
+
+def _events() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            dict(
+                kind="captured",
+                actor="Taliban",
+                place="Herat",
+                latitude=34.348,
+                longitude=62.2,
+                event_date=pd.Timestamp("2021-08-12"),
+                date_precision="day",
+                where_precision=1,
+                evidence=f"Herat fell to the Taliban {EVIL}.",
+                title=f"Report {EVIL}",
+                source="a.txt",
+                status="confirmed",
+                notes="",
+                is_new=True,
+            ),
+            dict(
+                kind="captured",
+                actor="Islamic State",
+                place="Mosul",
+                latitude=36.34,
+                longitude=43.13,
+                event_date=pd.Timestamp("2014-01-01"),
+                date_precision="year",
+                where_precision=1,
+                evidence="DAESH captured Mosul in 2014.",
+                title=None,
+                source="b.txt",
+                status="auto",
+                notes="",
+                is_new=False,
+            ),
+        ]
+    )
+
+
+def _control() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            dict(
+                name="Herat",
+                controller="Taliban",
+                state="held",
+                latitude=34.348,
+                longitude=62.2,
+                since=pd.Timestamp("2021-08-12"),
+                since_precision="day",
+                last_confirmed=pd.Timestamp("2021-08-12"),
+                evidence="Herat fell.",
+                title="t",
+                source="s",
+                status="auto",
+            ),
+            dict(
+                name="Kunduz",
+                controller=None,
+                state="vacated",
+                latitude=36.7,
+                longitude=68.9,
+                since=pd.Timestamp("2021-07-01"),
+                since_precision="month",
+                last_confirmed=None,
+                evidence="Troops withdrew.",
+                title="t",
+                source="s",
+                status="auto",
+            ),
+        ]
+    )
+
+
+def _built(**kw) -> mapview.BuiltMap:
+    mentions = pd.DataFrame(
+        [
+            dict(name="Kabul", latitude=34.53, longitude=69.17, article_id=i % 3, status="auto")
+            for i in range(7)
+        ]
+        + [dict(name=EVIL, latitude=1.0, longitude=2.0, article_id=1, status="edited")]
+    )
+    layers = mapview.MapLayers(control=_control(), events=_events(), mentions=mentions, **kw)
+    colours = mapview.actor_colours(["Taliban", "Islamic State"])
+    return mapview.build_map(layers, mapview.boundary_data(None, None, fill=True), colours)
+
+
+def test_every_text_reaching_html_is_escaped() -> None:
+    html = mapview.render_html(_built())
+    assert "<script>alert" not in html
+    tables = mapview.layer_tables(html)
+    ev = tables["events"][0]
+    assert any("&lt;script&gt;" in r[6] for r in ev["rows"])  # evidence
+    assert any("&lt;script&gt;" in a for a in ev["articles"])  # article title
+    assert any("&lt;script&gt;" in r[2] for r in tables["mentions"][0]["rows"])
+
+
+def test_map_loads_only_local_assets() -> None:
+    built = _built()
+    m = built.standalone()
+    assert external_assets(m) == []
+    html = m.get_root().render()
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)""", html)
+    assert urls and all(is_local(u) for u in urls), urls
+    assert all(static_file(u).is_file() for u in all_asset_urls())
+    assert "tileLayer" not in html
+
+
+def test_osm_tiles_are_opt_in() -> None:
+    built = mapview.build_map(
+        mapview.MapLayers(), mapview.boundary_data(None, None, fill=False), {}, osm_tiles=True
+    )
+    assert "tile.openstreetmap.org" in mapview.render_html(built)
+
+
+def test_layers_hold_what_the_tables_say() -> None:
+    built = _built()
+    tables = mapview.layer_tables(mapview.render_html(built))
+    ctrl = tables["control"][0]
+    holders = {r[2]: ctrl["actors"][r[3]] for r in ctrl["rows"]}
+    assert holders == {"Herat": "Taliban", "Kunduz": "vacated"}
+    # month precision is shown as a month, never as a made-up day
+    assert any(r[4] == "2021-07 (month)" for r in ctrl["rows"])
+    ev = tables["events"][0]
+    by_place = {r[5]: r for r in ev["rows"]}
+    assert by_place["Herat"][10] == 1 and by_place["Mosul"][10] == 0  # new since the previous step
+    assert by_place["Mosul"][4] == "2014 (year)"
+    assert by_place["Herat"][8].startswith("confirmed")  # annotation status in the popup
+    mentions = {r[2]: r for r in tables["mentions"][0]["rows"]}
+    assert mentions["Kabul"][3] == 7 and mentions["Kabul"][4] == 3  # 7 mentions in 3 articles
+    assert built.counts["mentions"] == 8 and built.counts["mention_places"] == 2
+
+
+def test_events_are_clustered_when_there_are_many() -> None:
+    many = pd.concat([_events()] * 500, ignore_index=True)
+    layers = mapview.MapLayers(events=many)
+    built = mapview.build_map(layers, mapview.boundary_data(None, None, fill=True), {})
+    html = mapview.render_html(built)
+    assert built.counts["events"] == 1000
+    assert html.count("L.markerClusterGroup(") == 2  # events and mentions
+
+
+def test_province_polygons_are_shaded_by_holder() -> None:
+    prov = gpd.GeoDataFrame(
+        [
+            dict(
+                geonameid=-1,
+                name="Herat",
+                controller="Taliban",
+                seat_name="Herat",
+                since=pd.Timestamp("2021-08-12"),
+                since_precision="day",
+                evidence="Herat fell.",
+                geometry=shapely.box(61, 33, 64, 35.5),
+            )
+        ],
+        crs="EPSG:4326",
+    )
+    data, n = mapview.province_rows(prov, {"Taliban": "#d62728"})
+    assert n == 1 and data["colours"] == ["#d62728"]
+    assert data["fc"]["features"][0]["properties"]["c"] == "Herat"
+
+
+def test_polygons_crossing_the_date_line_are_cut_not_wrapped_round_the_world() -> None:
+    fiji_like = shapely.Polygon([(179, -16), (-179, -16), (-179, -17), (179, -17)])
+    fixed = mapview._split_antimeridian(fiji_like)
+    assert fixed.geom_type == "MultiPolygon"
+    for part in fixed.geoms:
+        minx, _, maxx, _ = part.bounds
+        assert maxx - minx <= 2
+
+
+def test_reader_highlights_each_place_by_status_and_escapes_the_text() -> None:
+    text = f"Kala-e Nau fell. {EVIL} Herat too. Price said."
+    mentions = pd.DataFrame(
+        [
+            dict(
+                start=0,
+                end=10,
+                text="Kala-e Nau",
+                status="auto",
+                role="place",
+                latitude=35.0,
+                confidence=0.9,
+                name="Qala i Naw",
+                target_key="k1",
+            ),
+            dict(
+                start=text.index("Herat"),
+                end=text.index("Herat") + 5,
+                text="Herat",
+                status="confirmed",
+                role="place",
+                latitude=34.3,
+                confidence=0.9,
+                name="Herat",
+                target_key="k2",
+            ),
+            dict(
+                start=text.index("Price"),
+                end=text.index("Price") + 5,
+                text="Price",
+                status="rejected",
+                role="place",
+                latitude=None,
+                confidence=0.3,
+                name=None,
+                target_key="k3",
+            ),
+        ]
+    )
+    out = reader.highlight_html(text, mentions, selected_key="k2")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'class="cm-resolved"' in out and "Kala-e Nau</mark>" in out
+    assert 'class="cm-annotated"' in out and "outline" in out  # selected place is outlined
+    assert 'class="cm-rejected"' in out
+
+
+def test_view_state_round_trips_through_the_url() -> None:
+    view = urlstate.ViewState(
+        date=dt.date(2021, 8, 13),
+        countries=["AF"],
+        actors=["Taliban"],
+        kinds=["captured"],
+        languages=["en", "de"],
+        min_confidence=0.5,
+        article_id=3,
+    )
+    params = urlstate.to_params(view)
+    assert params["date"] == "2021-08-13" and params["lang"] == "en,de"
+    assert urlstate.parse(params) == view
+    assert urlstate.parse({"date": "garbage", "minconf": "x"}) == urlstate.ViewState()
