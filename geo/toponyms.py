@@ -50,17 +50,34 @@ _POSSESSIVE_RE = re.compile(r"['’ʼ]s$")
 _GAP_OK = re.compile(r"[ \t\u00a0]{1,2}|[ \t]?[-\u2010\u2011][ \t]?|\.[ \t]?|['’ʼ]")
 
 
-@dataclass(slots=True)
 class Token:
-    """One word of the text: offsets, surface, `simple_key`, capitalisation and sentence position."""
+    """One word of the text: offsets, surface, `simple_key`, capitalisation and sentence position.
 
-    start: int
-    end: int
-    text: str
-    key: str
-    cap: bool
-    upper: bool
-    initial: bool = False
+    `key` is computed on first use: most words of an article are never looked at as a name.
+    """
+
+    __slots__ = ("start", "end", "text", "cap", "upper", "initial", "_key")
+
+    def __init__(
+        self, start: int, end: int, text: str, cap: bool, upper: bool, initial: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.cap = cap
+        self.upper = upper
+        self.initial = initial
+        self._key: str | None = None
+
+    @property
+    def key(self) -> str:
+        k = self._key
+        if k is None:
+            k = self._key = simple_key(self.text)
+        return k
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r})"
 
 
 def tokenize(text: str) -> list[Token]:
@@ -71,12 +88,12 @@ def tokenize(text: str) -> list[Token]:
     """
     out: list[Token] = []
     append = out.append
-    key = simple_key
     prev_end = 0
+    apostrophes = "'" in text or "’" in text or "ʼ" in text
     for m in _TOKEN_RE.finditer(text):
         start, end = m.span()
         word = m.group()
-        if ("'" in word or "’" in word or "ʼ" in word) and len(word) > 3 and _POSSESSIVE_RE.search(word):
+        if apostrophes and len(word) > 3 and _POSSESSIVE_RE.search(word):
             word = word[:-2]
             end -= 2
         gap = text[prev_end:start]
@@ -86,9 +103,7 @@ def tokenize(text: str) -> list[Token]:
             stripped = gap.strip(_GAP_STRIP)
             initial = prev_end == 0 or "\n" in gap or (stripped[-1:] in _SENTENCE_END if stripped else False)
         prev_end = end
-        append(
-            Token(start, end, word, key(word), word[0].isupper(), len(word) > 1 and word.isupper(), initial)
-        )
+        append(Token(start, end, word, word[0].isupper(), len(word) > 1 and word.isupper(), initial))
     _mark_title_lines(text, out)
     return out
 
@@ -138,11 +153,16 @@ def _build_index(names: list[str]) -> NameIndex:
     first_len: dict[str, int] = {}
     folded: set[str] = set()
     caps: set[str] = set()
+    plain_key = getattr(simple_key, "__wrapped__", simple_key)  # a million distinct names: skip the LRU
     for name in names:
         if not name or len(name) > 60:
             continue
-        key = simple_key(name)
+        key = plain_key(name)
         if not key or not key.isascii():  # other scripts never occur in en/de text tokens
+            continue
+        if len(name) >= 2 and name.isupper() and name.isalpha():
+            caps.add(name)
+        if key in keys:  # spelling variants differing only in case/diacritics: already indexed
             continue
         keys.add(key)
         parts = key.split(" ")
@@ -152,11 +172,34 @@ def _build_index(names: list[str]) -> NameIndex:
             first_len[parts[0]] = len(parts)
         if len(key) >= 4:
             folded.add(fold(name))
-        if len(name) >= 2 and name.isupper() and name.isalpha():
-            caps.add(name)
     simple_key.cache_clear()
     fold.cache_clear()
     return NameIndex(frozenset(keys), first_len, frozenset(folded), frozenset(caps))
+
+
+def _build_index_from_keys(gaz: object) -> NameIndex | None:
+    """Fast path: reuse the gazetteer's own key tables (the same `simple_key`/`fold` of every name).
+
+    Computing a million keys again costs ~20 s after each gazetteer build; the gazetteer already stores
+    them. Its tables are internal, so any surprise falls back to the public `surface_names()` path.
+    """
+    try:
+        s_keys = gaz._s_keys.all()  # type: ignore[attr-defined]
+        f_keys = gaz._f_keys.all()  # type: ignore[attr-defined]
+        surface = gaz.surface_names()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - internal layout changed: use the public API instead
+        return None
+    if not s_keys or not all(isinstance(k, str) for k in s_keys[:10]):
+        return None
+    keys = frozenset(k for k in s_keys if k and k.isascii() and len(k) <= 120)
+    first_len: dict[str, int] = {}
+    for key in keys:
+        parts = key.split(" ")
+        if len(parts) <= MAX_NAME_TOKENS and first_len.get(parts[0], 0) < len(parts):
+            first_len[parts[0]] = len(parts)
+    folded = frozenset(k for k in f_keys if len(k) >= 3)
+    caps = frozenset(n for n in surface if len(n) >= 2 and n.isupper() and n.isalpha())
+    return NameIndex(keys, first_len, folded, caps)
 
 
 def _build_dir() -> Path:
@@ -195,7 +238,8 @@ def name_index() -> NameIndex:
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
                 index = None
         if index is None:
-            index = _build_index(list(get_gazetteer().surface_names()))
+            gaz = get_gazetteer()
+            index = _build_index_from_keys(gaz) or _build_index(list(gaz.surface_names()))
             if build.is_dir():
                 tmp = cache.with_suffix(f".tmp{os.getpid()}")
                 try:
@@ -361,9 +405,21 @@ def _person_tokens(text: str, toks: list[Token], index: NameIndex) -> tuple[set[
             and f"{t.key} {nxt.key} {toks[i + 2].key}" not in index.keys
             and f"{nxt.key} {toks[i + 2].key}" not in index.keys
         )
+        # "Mike de Kock", "Gino D. Bassett": a given name, then a particle or a middle initial, then a name.
+        third_cap = i + 2 < n and toks[i + 2].cap and not toks[i + 2].upper
+        given_joined = (
+            given_cue
+            and nxt is not None
+            and third_cap
+            and (
+                (nxt.text in rules.NAME_PARTICLES and text[t.end : nxt.start] == " ")
+                or (len(nxt.text) == 1 and nxt.text.isupper() and text[nxt.end : nxt.end + 2] == ". ")
+            )
+        )
         if (
             not titled
             and not particle_cue
+            and not given_joined
             and not (
                 given_cue
                 and nxt is not None
@@ -383,6 +439,11 @@ def _person_tokens(text: str, toks: list[Token], index: NameIndex) -> tuple[set[
         while j + 1 < n:
             a, b = toks[j], toks[j + 1]
             gap = text[a.end : b.start]
+            if gap == ". " and len(a.text) == 1 and a.cap:  # after a middle initial
+                gap = " "
+            if len(b.text) == 1 and b.text.isupper() and text[b.end : b.end + 1] == "." and gap == " ":
+                j += 1  # a middle initial ("Gino D. Bassett")
+                continue
             if gap not in (" ", "-", " -", "- ") or b.upper:
                 break
             if b.cap and b.text not in rules.GEO_MODIFIERS and b.text not in rules.PROVINCE_SUFFIXES:
@@ -539,6 +600,22 @@ def _abbreviations(text: str, toks: list[Token], lookup: _Lookup) -> list[Mentio
     return out
 
 
+def _unknown_name_before(text: str, prev: Token, tok: Token, index: NameIndex) -> bool:
+    """True when `prev` looks like a given name we do not know: capitalised, right before `tok`, not a
+    place name, not an ordinary word, not a title, modifier or actor."""
+    return (
+        prev.cap
+        and not prev.upper
+        and len(prev.text) > 2
+        and text[prev.end : tok.start] == " "
+        and prev.key not in index.keys
+        and prev.text not in rules.GEO_MODIFIERS
+        and prev.text not in rules.ACTOR_NAMES
+        and not rules.is_title(prev.text)
+        and rules.commonness(prev.text, None) < 3.0
+    )
+
+
 def _maybe_other(t: Token, index: NameIndex, language: str | None) -> bool:
     """Tokens that are no name's first token may still start a genitive or folded match."""
     if language != "en":
@@ -600,6 +677,12 @@ def _accept(
     near_verb = (
         prev is not None and prev.text in rules.REPORTING_VERBS and text[prev.end : first.start] == " "
     ) or (nxt is not None and nxt.text in rules.REPORTING_VERBS and text[last.end : nxt.start] == " ")
+    if single and prev is not None and not prev.initial and _unknown_name_before(text, prev, first, index):
+        # "Roseanne Barr", "Dewly Nelson": an unknown capitalised word right before a minor place's
+        # name makes a person; the surname is then remembered for the rest of the article.
+        if not _tolerance(cands):
+            person_names.add(first.key)
+            return None
     if single:
         german = language == "de" or language is None
         z = rules.commonness(first.text, language)

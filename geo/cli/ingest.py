@@ -3,8 +3,10 @@
 Each article is parsed outside the database and written in one transaction, so killing the command at
 any moment leaves no partial article, and running it again only adds what is missing (articles already
 stored, by content hash, are not even parsed again). Every unreadable file or record is reported with
-its reason; the exit code is non-zero only if nothing at all could be read (1), or the store cannot be
-opened (2).
+its reason; the exit code is non-zero only if nothing at all could be read (1), or if the store cannot
+be opened or the geoparser cannot run at all, e.g. the gazetteer is not built (2, one line on stderr).
+Parsing runs in worker processes for large inputs (``--jobs``); they exit with the command, even when
+it is killed.
 """
 
 from __future__ import annotations
@@ -74,6 +76,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="summary format")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="parser processes (default 0: automatic, several only for a few hundred articles or more)",
+    )
     p.set_defaults(func=run)
 
 
@@ -91,53 +100,142 @@ def _files(paths: list[str]) -> Iterator[str]:
             yield raw  # missing paths are reported by read_paths
 
 
+#: Below this many files, worker start-up (each worker loads the gazetteer) costs more than it saves.
+PARALLEL_MIN_FILES = 200
+#: Articles read ahead and parsed in parallel at a time.
+BATCH_ARTICLES = 256
+
+
+def _parse_one(article: Any) -> tuple[str, Any]:
+    """Parse one article, never raising: ("ok", parsed) | ("error", reason) | ("fatal", reason).
+
+    Module-level so that worker processes can run it.
+    """
+    from geo.pipeline import parse_article
+
+    try:
+        return "ok", parse_article(article)
+    except (ImportError, *_systemic_errors()) as exc:
+        return "fatal", f"the geoparser is not available ({exc})"
+    except Exception as exc:  # a parser bug on one article must not stop the run
+        return "error", f"could not be parsed ({type(exc).__name__}: {exc})"
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: a killed ingest (even SIGKILL) must not leave parser processes behind."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _auto_jobs(n_files: int) -> int:
+    if n_files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def ingest_paths(
-    store: Any, paths: list[str], *, reparse: bool = False, progress: bool = True
+    store: Any, paths: list[str], *, reparse: bool = False, progress: bool = True, jobs: int = 1
 ) -> IngestSummary:
-    """Ingest files/folders into ``store``; the engine behind the CLI (and usable by the dashboard)."""
+    """Ingest files/folders into ``store``; the engine behind the CLI (and usable by the dashboard).
+
+    ``jobs``: 1 parses in this process, file by file; N > 1 parses batches of articles in N worker
+    processes; 0 chooses (workers only for a few hundred files or more, at most 4). Either way only
+    this process writes, one transaction per article, in file order.
+    """
     from tqdm import tqdm
 
     from geo.articles import Rejected, read_paths
-    from geo.pipeline import parse_article
 
     summary = IngestSummary(db=str(store.path))
     files = list(_files(paths))
-    bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-    try:
+
+    def reject(source: str, reason: str) -> None:
+        summary.rejected.append({"source": source, "reason": reason})
+
+    def store_one(article: Any, result: tuple[str, Any]) -> None:
+        status, value = result
+        if status == "fatal":
+            raise PipelineUnavailable(value)
+        if status == "error":
+            reject(article.source, value)
+            return
+        try:
+            outcome = store.ingest(value, replace=reparse)
+        except (ValueError, TypeError, UnicodeError, sqlite3.IntegrityError) as exc:
+            # bad data in one article (rolled back whole); disk or lock errors still stop the run
+            reject(article.source, f"could not be stored ({type(exc).__name__}: {exc})")
+            return
+        if outcome.status == "new":
+            summary.new += 1
+        elif outcome.status == "updated":
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+        summary.mentions += outcome.mentions
+        summary.events += outcome.events
+
+    def todo_of(items: Any) -> list[Any]:
+        todo = []
+        for item in items:
+            if isinstance(item, Rejected):
+                reject(item.source, item.reason)
+            elif not reparse and store.has_article(item.content_hash) is not None:
+                summary.unchanged += 1
+            else:
+                todo.append(item)
+        return todo
+
+    bar_opts = {"file": sys.stderr, "disable": not progress, "dynamic_ncols": True}
+    workers = jobs if jobs > 0 else (_auto_jobs(len(files)))
+    if workers == 1:
+        with tqdm(total=len(files), unit="file", **bar_opts) as bar:
+            for f in files:
+                for article in todo_of(read_paths([f])):
+                    store_one(article, _parse_one(article))
+                bar.update(1)
+        return summary
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a fresh interpreter per worker (fork after threads, e.g. tqdm's monitor, can deadlock).
+    # Files are read and parsed in batches so memory stays bounded on big corpora.
+    ctx = multiprocessing.get_context("spawn")
+    with (
+        tqdm(total=len(files), unit="file", **bar_opts) as bar,
+        ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool,
+    ):
+        batch: list[Any] = []
+        pending_files = 0
+
+        def flush() -> None:
+            nonlocal pending_files
+            try:
+                for article, result in zip(batch, pool.map(_parse_one, batch, chunksize=8), strict=True):
+                    store_one(article, result)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            batch.clear()
+            bar.update(pending_files)
+            pending_files = 0
+
         for f in files:
-            for item in read_paths([f]):
-                if isinstance(item, Rejected):
-                    summary.rejected.append({"source": item.source, "reason": item.reason})
-                    continue
-                if not reparse and store.has_article(item.content_hash) is not None:
-                    summary.unchanged += 1
-                    continue
-                try:
-                    parsed = parse_article(item)
-                except (ImportError, *_systemic_errors()) as exc:
-                    raise PipelineUnavailable(f"the geoparser is not available ({exc})") from exc
-                except Exception as exc:  # a parser bug on one article must not stop the run
-                    reason = f"could not be parsed ({type(exc).__name__}: {exc})"
-                    summary.rejected.append({"source": item.source, "reason": reason})
-                    continue
-                try:
-                    outcome = store.ingest(parsed, replace=reparse)
-                except (ValueError, TypeError, UnicodeError, sqlite3.IntegrityError) as exc:
-                    # bad data in one article (rolled back whole); disk or lock errors still stop the run
-                    reason = f"could not be stored ({type(exc).__name__}: {exc})"
-                    summary.rejected.append({"source": item.source, "reason": reason})
-                    continue
-                if outcome.status == "new":
-                    summary.new += 1
-                elif outcome.status == "updated":
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
-                summary.mentions += outcome.mentions
-                summary.events += outcome.events
-            bar.update(1)
-    finally:
-        bar.close()
+            batch += todo_of(read_paths([f]))
+            pending_files += 1
+            if len(batch) >= BATCH_ARTICLES:
+                flush()
+        flush()
     return summary
 
 
@@ -163,7 +261,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     try:
-        summary = ingest_paths(store, args.paths, reparse=args.reparse, progress=not args.quiet)
+        summary = ingest_paths(
+            store, args.paths, reparse=args.reparse, progress=not args.quiet, jobs=max(0, args.jobs)
+        )
     except sqlite3.Error as exc:
         print(f"conflictmap ingest: database error: {exc}", file=sys.stderr)
         return EXIT_USAGE

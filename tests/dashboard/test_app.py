@@ -339,3 +339,12 @@ def test_an_analyst_can_date_an_undated_event_and_it_reaches_the_map(seed_db: Pa
     ctrl = tables(at)["control"][0]
     evidence = {r[2]: r[6] for r in ctrl["rows"]}
     assert evidence[row["place"]] and html.unescape(evidence[row["place"]]) in row["evidence"]
+
+
+def test_map_download_is_the_static_export_of_the_current_view(seed_db: Path) -> None:
+    at = _app(date="2021-08-12")
+    at.selectbox(key="dl_map_fmt").set_value("png")
+    at.button(key="dl_map_go").click().run()
+    assert not at.exception
+    _, fmt, blob = at.session_state["dl_map"]
+    assert fmt == "png" and blob[:8] == b"\x89PNG\r\n\x1a\n" and len(blob) > 10_000

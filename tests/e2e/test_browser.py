@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,6 +37,23 @@ def _wait_idle(page, timeout_ms: int = 30_000) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(300)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
+
+
+def _wait_for_annotation(db: Path, action: str, analyst: str, timeout_s: float = 30.0) -> None:
+    """Poll the SQLite file until the page has stored the annotation (the UI writes it at once)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        con = sqlite3.connect(db)
+        try:
+            hit = con.execute(
+                "SELECT 1 FROM annotations WHERE action = ? AND analyst = ?", (action, analyst)
+            ).fetchone()
+        finally:
+            con.close()
+        if hit:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no {action!r} annotation by {analyst!r} stored within {timeout_s} s")
 
 
 def _event_markers(frame, expected_min: int = 1, timeout_ms: int = 30_000) -> int:
@@ -89,15 +107,14 @@ def test_click_a_place_annotate_reload_and_see_it(app_url: str, page, e2e_db: Pa
     note = page.get_by_role("textbox", name="Note")
     note.fill("seen in the browser test")
     page.get_by_role("button", name="Add note").click()
+    _wait_for_annotation(e2e_db, "note", "E2E Analyst")
     _wait_idle(page)
     page.get_by_role("button", name="Confirm").click()
+    _wait_for_annotation(e2e_db, "confirm", "E2E Analyst")
     _wait_idle(page)
-    page.get_by_text(re.compile("Saved: confirm")).wait_for(timeout=30_000)
-
-    con = sqlite3.connect(e2e_db)
-    rows = con.execute("SELECT action, analyst FROM annotations ORDER BY annotation_id").fetchall()
-    con.close()
-    assert ("confirm", "E2E Analyst") in rows and ("note", "E2E Analyst") in rows
+    # the panel lists the item's history, newest first
+    page.get_by_text(re.compile(r"confirm\s+— E2E Analyst")).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "annotated.png"), full_page=True)
 
     page.reload()
     frame = _map(page)
@@ -105,12 +122,16 @@ def test_click_a_place_annotate_reload_and_see_it(app_url: str, page, e2e_db: Pa
     page.get_by_role("tab", name="Annotation history").click()
     history = page.get_by_text(re.compile(r"confirm.*E2E Analyst"))
     history.first.wait_for(timeout=30_000)
-    # the map popup carries the annotation status too
+    # the selected place's panel and the map popup carry the annotation status too
     frame = _map(page)
     frame.locator('[title^="Kandah"]').first.click()
+    page.get_by_text(re.compile(r"Status: confirmed")).first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    frame = _map(page)
+    frame.locator('[title^="Kandah"]').first.click()  # same marker again: no rerun, the popup stays
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=15_000)
-    assert "analyst" in popup.inner_text()
+    assert "confirmed by analyst" in popup.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "after_reload.png"), full_page=True)
 
     outside = _outside(page.requests_seen)

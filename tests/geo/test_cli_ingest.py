@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 GERMAN = (
@@ -101,6 +104,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert len(broken.stderr.strip().splitlines()) == 1 and "Traceback" not in broken.stderr
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_rerun_leaves_no_partial_or_duplicate(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -130,15 +134,19 @@ def test_sigkill_midway_then_rerun_leaves_no_partial_or_duplicate(tmp_path: Path
                 if stored >= 300:
                     break
         assert proc.poll() is None, "ingest finished before it could be killed"
+        workers = psutil.Process(proc.pid).children(recursive=True)  # parser processes (--jobs auto)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+        _, alive = psutil.wait_procs(workers, timeout=15)
+        assert not alive, f"processes left behind by the killed ingest: {alive}"
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert 300 <= _counts(db)[0] < 1000
 
-    rerun = _cli(str(corpus), "--db", str(db), "--format", "json", "--quiet")
+    # the first run used parser worker processes (--jobs auto); the re-run parses in-process
+    rerun = _cli(str(corpus), "--db", str(db), "--format", "json", "--quiet", "--jobs", "1")
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout)
     assert summary["new"] + summary["unchanged"] == 1000 and summary["rejected"] == []

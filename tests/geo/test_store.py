@@ -295,6 +295,12 @@ def test_import_rejects_malformed_rows_atomically(store: Store) -> None:
     bad = dict(good, uid="u2", action="explode")
     with pytest.raises(AnnotationError, match="unknown action"):
         store.import_annotations([good, bad])
+    no_point = dict(good, uid="u3", action="set_point", payload={"latitude": "north"})
+    with pytest.raises(AnnotationError, match="annotation 1: set_point needs numeric"):
+        store.import_annotations([good, no_point])
+    no_date = dict(good, uid="u4", target_type="article", target_key="h", action="set_date", payload={})
+    with pytest.raises(AnnotationError, match="set_date needs"):
+        store.import_annotations([no_date])
     assert store.export_annotations() == []
 
 
