@@ -3,8 +3,9 @@
 Target (issue 5): a 150 dpi PNG of Afghanistan with 10,000 events renders in under 5 s on this machine.
 The synthetic store of `bench/synth.py` spreads its events over 14 countries, so for the target we build
 one whose 10,000 events are all in Afghanistan (same generator, its country table narrowed to AF) and
-check that the map really draws 10,000 events. "cold" includes loading the gazetteer boundaries and
-simplifying them (the first map of a process, e.g. the CLI); "warm" is the next map (the dashboard).
+check that the map really draws 10,000 events. "first map of a new process" includes loading the gazetteer
+and simplifying boundaries (what the CLI pays after its imports); "warm" is a later map (the dashboard).
+The whole `conflictmap map` process (interpreter start and imports too) is printed for information.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ from unittest import mock
 from bench.figures import Figure
 
 TARGET_S = 5.0
+
+
+_COLD_PROBE = """
+import sys, time
+from geo import export
+from geo.store import Store
+store = Store(sys.argv[1])
+t = time.perf_counter()
+res = export.render_map(store, None, country="AF", dpi=150, out=sys.argv[2])
+print(time.perf_counter() - t, res.stats.events)
+"""
 
 
 def _af_store(path: Path, n_events: int) -> Path:
@@ -43,14 +55,19 @@ def run() -> list[Figure]:
         tmpdir = Path(tmp)
         build_s, _ = _timed(lambda: _af_store(tmpdir / "af.sqlite", 10_600))
         figures.append(Figure("synthetic AF store build (10,600 events, ~5 % undated)", build_s, "s"))
+        # First map of a fresh process (what the CLI pays after its imports): loads the gazetteer,
+        # builds and simplifies the boundaries, computes the layers, draws. Run apart from this process,
+        # which has the gazetteer loaded already (the synthetic store generator uses it).
+        probe = subprocess.run([sys.executable, "-c", _COLD_PROBE, str(tmpdir / "af.sqlite"),
+                                str(tmpdir / "af_cold.png")], capture_output=True, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+        cold, drawn = (float(v) for v in probe.stdout.split()[-2:]) if probe.returncode == 0 else (-1, 0)
+        figures.append(Figure("AF map 150 dpi PNG, first map of a new process", cold, "s",
+                              f"< {TARGET_S:g}", 0 <= cold < TARGET_S))
+        figures.append(Figure("  events drawn on that map", drawn, "events", ">= 10,000", drawn >= 10_000))
         with Store(tmpdir / "af.sqlite") as store:
-            store.events_df()  # the store's own read cache is not what we measure here
-            cold, res = _timed(lambda: export.render_map(store, None, country="AF", dpi=150,
-                                                         out=tmpdir / "af_cold.png"))
-            figures.append(Figure("AF map 150 dpi PNG, cold (incl. boundaries)", cold, "s", f"< {TARGET_S:g}",
-                                  cold < TARGET_S))
-            figures.append(Figure("  events drawn on that map", res.stats.events, "events", ">= 10,000",
-                                  res.stats.events >= 10_000))
+            store.events_df()
+            export.render_map(store, None, country="AF", dpi=150, out=tmpdir / "af_first.png")
             warm, res = _timed(lambda: export.render_map(store, None, country="AF", dpi=150,
                                                          out=tmpdir / "af_warm.png"))
             figures.append(Figure("AF map 150 dpi PNG, warm", warm, "s", f"< {TARGET_S:g}", warm < TARGET_S))

@@ -271,6 +271,10 @@ def make_synthetic_store(
                 store.ingest_many(_articles(n_events, n_mentions, seed), batch_size=500)
                 store._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             os.replace(tmp, template)  # atomic: concurrent builders never see a half-written template
+            prefix = f"synthetic_e{n_events}_m{n_mentions}_s{seed}_"
+            for stale in TEMPLATE_DIR.glob(prefix + "*.sqlite"):  # older generator/schema/gazetteer
+                if stale != template:
+                    stale.unlink(missing_ok=True)
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -130,6 +131,14 @@ def sidebar(store: Store, opts: data.Options, articles: pd.DataFrame, bounds: tu
     sb.title("conflictmap")
     analyst = sb.text_input("Analyst name", key="analyst", help="Stored with every annotation you make.")
     sb.subheader("Filters")
+    for key, allowed in (
+        ("f_country", opts.countries),
+        ("f_actor", opts.actors),
+        ("f_kind", opts.kinds),
+        ("f_lang", opts.languages),
+    ):
+        # a shared link may name a value this store does not hold: drop it instead of failing
+        st.session_state[key] = [v for v in st.session_state.get(key) or [] if v in allowed]
     sb.multiselect("Country", list(opts.countries), key="f_country")
     sb.multiselect("Actor", list(opts.actors), key="f_actor")
     sb.multiselect("Event kind", list(opts.kinds), key="f_kind")
@@ -449,6 +458,7 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    t_start = time.perf_counter()
     st.set_page_config(page_title="conflictmap", layout="wide")
     store = get_store(str(data.default_store_path()))
     _init_state(store)
@@ -542,6 +552,8 @@ def main() -> None:
             st.caption("Every event has a date.")
 
     urlstate.write(st.query_params, view)
+    if os.environ.get("CONFLICTMAP_TIMING"):  # diagnostics: server time of each script run
+        print(f"conflictmap: script run {time.perf_counter() - t_start:.2f} s", file=sys.stderr, flush=True)
 
     if st.session_state.get("playing"):
         if date >= bounds[1]:

@@ -130,10 +130,27 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+_JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
 def _js_json(data: Any) -> str:
-    """JSON that is safe inside a <script> element and inside JS eval (no `</script>`, no `<!--`)."""
+    """JSON that is safe inside a <script> element and inside JS eval (no `</script>`, no `<!--`), and
+    inert if some library compiles it as a Jinja template (no `{{`, `{%`, `{#`: article text may hold them;
+    structural JSON braces are never followed by those characters)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPENERS.sub(r"\\u007b", text)
+
+
+class _RawScript(branca.element.Element):
+    """Already rendered JS, added to the page as is (branca would compile it as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
 
 
 def _date_text(value: Any, precision: Any = None) -> str:
@@ -193,6 +210,12 @@ class DataLayer(branca.element.MacroElement):
         self.body = body
         self.layer = layer  # named in the script so tests and tools can find each layer's table
         self.data_json = _js_json(data)
+
+    def render(self, **kwargs: Any) -> None:
+        """Like MacroElement.render, but the rendered script (megabytes of data) is not re-parsed as a
+        Jinja template: that took half a second per rerun and would interpret `{{` in article text."""
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
 
 
 class StaticScript(branca.element.MacroElement):
@@ -395,6 +418,7 @@ def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tup
 
 
 EVENTS_JS = """
+var ms = [];
 for (var i = 0; i < D.rows.length; i++) {
   var r = D.rows[i];
   var kind = D.kinds[r[2]];
@@ -405,8 +429,10 @@ for (var i = 0; i < D.rows.length; i++) {
       ['Date', r[4]], ['Where precision', r[9]], ['Evidence', r[6] ? '<q>' + r[6] + '</q>' : ''],
       ['Article', D.articles[r[7]]], ['Status', r[8]]]);
   }; })(r, kind));
-  m.addTo(parent);
+  ms.push(m);
 }
+// bulk add: leaflet.markercluster clusters thousands of markers at once far faster than one by one
+if (parent.addLayers) { parent.addLayers(ms); } else { ms.forEach(function(m) { parent.addLayer(m); }); }
 """
 
 
@@ -464,6 +490,7 @@ def event_rows(
 
 
 MENTIONS_JS = """
+var ms = [];
 for (var i = 0; i < D.rows.length; i++) {
   var r = D.rows[i];
   var m = L.circleMarker([r[0], r[1]], {radius: 6, color: '#333', weight: 1, fillColor: '#fdd835',
@@ -472,8 +499,10 @@ for (var i = 0; i < D.rows.length; i++) {
   m.bindPopup((function(r) { return function() {
     return cmPopup(r[2], [['Mentions', r[3]], ['Articles', r[4]], ['Status', r[5]]]);
   }; })(r));
-  parent.addLayer(m);
+  ms.push(m);
 }
+// bulk add: leaflet.markercluster clusters thousands of markers at once far faster than one by one
+if (parent.addLayers) { parent.addLayers(ms); } else { ms.forEach(function(m) { parent.addLayer(m); }); }
 """
 
 

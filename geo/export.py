@@ -1,16 +1,20 @@
 """Exports: static maps (PNG/SVG/PDF), map series and GIFs, and data (GeoJSON, GeoPackage, CSV, KML, HTML).
 
 Public API (the CLI and the dashboard's download buttons call exactly these):
-- `render_map(store, date, *, since, country, bbox, layers, title, dpi, out, fmt) -> MapResult`
-- `render_series(store, start, end, every, out_dir, gif=False, ...) -> SeriesResult`
-- `export_data(store, fmt, out, date=None, flt=None) -> ExportResult`
-- `map_bytes(...)` / `data_bytes(...)`: the same outputs as bytes for download buttons.
+- `render_map(store, date=None, *, since, country, bbox, layers, title, dpi, out, fmt, flt) -> MapResult`
+  `out` a path (atomic write), a binary file object, or None (bytes in `.data`); `flt` a LayerFilter.
+- `map_bytes(store, date, fmt="png", **same keywords) -> bytes`
+- `render_series(store, start, end, every="day"|"week", out_dir, gif=False, *, country, bbox, layers,
+  title, dpi, fmt, flt) -> SeriesResult` (frames, gif, dates, changes per frame)
+- `export_data(store, fmt, out=None, date=None, flt=None, *, since, country, bbox, title) -> ExportResult`
+- `data_bytes(store, fmt, **same keywords) -> bytes`
+- `ExportError`: bad requests (unknown country, empty range, bbox outside the world, unwritable output);
+  `clamp_bbox(bounds)` cuts a browser view's bounds to the world before passing them as `bbox`.
 
 Everything reads the store through `geo.layers`, so analyst annotations (applied by the store) are in
 every output. Every file is written atomically (temporary file in the target folder, then `os.replace`):
 an error never leaves a half-written file behind and never destroys the previous good one.
 """
-
 from __future__ import annotations
 
 import base64
@@ -752,9 +756,13 @@ class MapResult:
 
 @dataclass(slots=True)
 class SeriesResult:
+    """The frames written (one per date), the GIF if asked for, and per frame how many places changed
+    hands since the previous frame (those get a halo on the map)."""
+
     frames: list[Path]
     gif: Path | None
     dates: list[dt.date]
+    changes: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -794,8 +802,11 @@ def build_map_data(
     flt: Any = None,
     palette: dict[str, str] | None = None,
     extent: Sequence[float] | None = None,
+    changed_since: Any = None,
 ) -> tuple[MapData, int]:
     """The MapData for a view of the store and the number of source articles behind what it shows.
+
+    Places whose control changed after `changed_since` get a halo (default: the day before `since`).
 
     The dashboard can call this with its own LayerFilter to draw exactly its current view.
     """
@@ -834,6 +845,7 @@ def build_map_data(
         extent=extent, title=f"{head} — {when}", attribution=attribution, countries=countries,
         provinces=provinces, province_control=province_control, control=frames.get("control"),
         events=frames.get("events"), mentions=frames.get("mentions"), focus_country=cc, palette=palette,
+        changed_since=as_date(changed_since) or (since_day - dt.timedelta(days=1) if since_day else None),
     )
     return data, n_articles
 
@@ -975,14 +987,17 @@ def render_series(
     pending: list[tuple[Path, Path]] = []
     try:
         images = []
+        changes: list[int] = []
+        previous = None
         for day in dates:
             target = folder / f"map_{day.isoformat()}.{fmt}"
             fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part.{fmt}", dir=folder)
             os.close(fd)
             pending.append((Path(tmp_name), target))
             data, _ = build_map_data(store, day, country=cc, layers=layers, title=title, flt=flt,
-                                     palette=palette, extent=view_extent)
-            staticmap.draw_map(data, tmp_name, fmt=fmt, dpi=dpi)
+                                     palette=palette, extent=view_extent, changed_since=previous)
+            previous = day
+            changes.append(staticmap.draw_map(data, tmp_name, fmt=fmt, dpi=dpi).changed)
             if gif:
                 images.append(tmp_name)
         gif_path = None
@@ -998,7 +1013,7 @@ def render_series(
     finally:
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
-    return SeriesResult([folder / f"map_{d.isoformat()}.{fmt}" for d in dates], gif_path, dates)
+    return SeriesResult([folder / f"map_{d.isoformat()}.{fmt}" for d in dates], gif_path, dates, changes)
 
 
 def write_gif(pngs: Sequence[str | os.PathLike[str]], out: Path, frame_ms: int = 800) -> None:

@@ -60,7 +60,6 @@ def _mention_json(m: Mention) -> dict[str, Any]:
         "country_code": p.country_code or None,
         "geonameid": p.geonameid,
         "confidence": m.confidence,  # rounded by the resolver
-        "role": m.role,
     }
 
 
@@ -85,8 +84,9 @@ def _event_json(e: Event) -> dict[str, Any]:
 def parsed_to_json(parsed: ParsedArticle) -> dict[str, Any]:
     """The `conflictmap extract` object for one article (accepted mentions only, in text order).
 
-    `role` ("place" or "dateline") is an addition to the documented mention keys: a dateline is where the
-    story was filed, which consumers need to tell apart from where things happened.
+    Keys exactly as documented in ARCHITECTURE.md. A dateline mention ("Washington (AP)") is listed like
+    any other mention; its role is kept on `Mention.role` for Python callers (store, dashboard), and
+    events are never placed at it.
     """
     a = parsed.article
     return {

@@ -18,20 +18,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # never open a window; the CLI, tests and the dashboard all run headless
-
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.collections import PatchCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.markers import MarkerStyle  # noqa: E402
-from matplotlib.patches import Patch, PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
+# No pyplot and no matplotlib.use(): figures are built on an explicit Agg canvas, so importing this
+# module changes nothing global (the dashboard imports it) and works headless and in threads.
+import geopandas as gpd
+import matplotlib.colors
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 
 FORMATS = ("png", "svg", "pdf")
 WORLD = (-180.0, -90.0, 180.0, 90.0)
@@ -46,6 +45,7 @@ LAND = "#f4f2ec"
 SEA = "#dbe7f0"
 NEIGHBOUR = "#ebe9e4"
 VACATED = "#7f7f7f"
+CHANGE_HALO = "#ffd21f"
 EVENT_SIZE = 24.0  # marker area (points^2) of a single event; stacks grow with their count, up to 10x
 # Province outlines only up to continental views; on a world map 4,600 outlines are a grey smudge.
 PROVINCE_OUTLINE_MAX_SPAN = 60.0
@@ -87,6 +87,7 @@ class MapData:
     events: gpd.GeoDataFrame | None = None
     mentions: gpd.GeoDataFrame | None = None
     focus_country: str | None = None
+    changed_since: dt.date | None = None
     palette: dict[str, str] = field(default_factory=dict)
     max_labels: int = 30
 
@@ -101,6 +102,7 @@ class DrawStats:
     provinces_shaded: int = 0
     labels: int = 0
     labels_dropped: int = 0
+    changed: int = 0
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -492,10 +494,22 @@ def draw_map(
         ax.scatter(control.geometry.x, control.geometry.y, s=150, c=faces, edgecolors=colours,
                    linewidths=2.2, zorder=3.5)
         stats.control_places = len(control)
+        if data.changed_since is not None and "since" in control:
+            # A halo on places that changed hands after `changed_since`: in a series, what this step changed.
+            since = pd.to_datetime(control["since"], errors="coerce")
+            new = (since > pd.Timestamp(data.changed_since)).to_numpy()
+            stats.changed = int(new.sum())
+            if new.any():
+                ax.scatter(control.geometry.x[new], control.geometry.y[new], s=420, c=CHANGE_HALO,
+                           edgecolors="none", zorder=3.4)
         if "since" in control:
             order = control.assign(_c=pd.to_datetime(control["since"], errors="coerce"))
             control = order.sort_values(["_c", "name"], ascending=[False, True], na_position="last")
     shown_actors = set(_controllers(control, shaded))  # the legend lists only what this view shows
+    if stats.changed:
+        control_handles.append(Line2D([], [], ls="", marker="o", ms=13, color=CHANGE_HALO,
+                                      label=f"changed hands since\n{_day(data.changed_since, 1)} "
+                                            f"({stats.changed})"))
     for actor, colour in palette.items():
         if actor in shown_actors:
             control_handles.append(Patch(facecolor=matplotlib.colors.to_rgba(colour, 0.32),
@@ -568,6 +582,15 @@ def draw_to_bytes(data: MapData, *, fmt: str = "png", dpi: int = 150) -> bytes:
     buf: IO[bytes] = io.BytesIO()
     draw_map(data, buf, fmt=fmt, dpi=dpi)
     return buf.getvalue()
+
+
+def _day(d: Any, plus_days: int = 0) -> str:
+    """'13 Aug 2021' (short: legends are narrow)."""
+    d = as_date(d)
+    if d is None:
+        return ""
+    d += dt.timedelta(days=plus_days)
+    return f"{d.day} {d:%b %Y}"
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -360,8 +360,17 @@ _EVENT_COLUMNS = [
 # --------------------------------------------------------------------------------------------------
 # process-wide read cache: (db path, generation, what) -> DataFrame
 
-_CACHE: dict[tuple[str, str], tuple[int, pd.DataFrame]] = {}
+_CACHE: dict[tuple, tuple[Any, pd.DataFrame]] = {}
 _CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 40  # entries (about 6 per store): tests and tools open many stores in one process
+
+
+def _cache_put(key: tuple, value: tuple) -> None:
+    """Insert (caller holds _CACHE_LOCK); the oldest entries go first when the cache is full."""
+    _CACHE.pop(key, None)
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_MAX:
+        _CACHE.pop(next(iter(_CACHE)))
 
 
 class Store:
@@ -744,7 +753,7 @@ class Store:
             return hit[1]
         df = loader()
         with _CACHE_LOCK:
-            _CACHE[key] = (gen, df)
+            _cache_put(key, (gen, df))
         return df
 
     def _cached_rows(self, what: str, loader: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
@@ -768,7 +777,7 @@ class Store:
         else:
             df = loader(0)
         with _CACHE_LOCK:
-            _CACHE[key] = (gen, df)  # type: ignore[assignment]
+            _cache_put(key, (gen, df))
         return df
 
     def _mentions_effective(self) -> pd.DataFrame:

@@ -46,7 +46,6 @@ FOLD_MAX_TOKENS = 3
 DATELINE_WINDOW = 600  # datelines open an article: look only at its first characters
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
-_POSSESSIVE_RE = re.compile(r"['’ʼ]s$")
 _GAP_OK = re.compile(r"[ \t\u00a0]{1,2}|[ \t]?[-\u2010\u2011][ \t]?|\.[ \t]?|['’ʼ]")
 
 
@@ -89,26 +88,29 @@ def tokenize(text: str) -> list[Token]:
     out: list[Token] = []
     append = out.append
     prev_end = 0
-    apostrophes = "'" in text or "’" in text or "ʼ" in text
     for m in _TOKEN_RE.finditer(text):
         start, end = m.span()
         word = m.group()
-        if apostrophes and len(word) > 3 and _POSSESSIVE_RE.search(word):
+        if word[-1] == "s" and len(word) > 3 and word[-2] in _APOSTROPHE_CHARS:  # possessive 's
             word = word[:-2]
             end -= 2
-        gap = text[prev_end:start]
-        if gap == " ":
-            initial = False
-        else:
-            stripped = gap.strip(_GAP_STRIP)
-            initial = prev_end == 0 or "\n" in gap or (stripped[-1:] in _SENTENCE_END if stripped else False)
+        cap = word[0].isupper()
+        initial = False
+        if cap:  # sentence position only matters for capitalised words
+            gap = text[prev_end:start]
+            if gap != " ":
+                stripped = gap.strip(_GAP_STRIP)
+                initial = (
+                    prev_end == 0 or "\n" in gap or (stripped[-1:] in _SENTENCE_END if stripped else False)
+                )
         prev_end = end
-        append(Token(start, end, word, word[0].isupper(), len(word) > 1 and word.isupper(), initial))
+        append(Token(start, end, word, cap, cap and len(word) > 1 and word.isupper(), initial))
     _mark_title_lines(text, out)
     return out
 
 
 _BROKEN_WORD = ("¬", "\u00ad")
+_APOSTROPHE_CHARS = "'’ʼ"
 _GAP_STRIP = " \t\u00a0\"'“”„«»‚‘’()[]*•–—-"
 _SENTENCE_END = frozenset(".!?:;")
 
@@ -536,7 +538,7 @@ def find_mentions(article: Article) -> list[Mention]:
     i = 0
     while i < n:
         t = toks[i]
-        if taken and _overlaps(taken, t.start, t.end):
+        if (taken and _overlaps(taken, t.start, t.end)) or i in person:
             i += 1
             continue
         if not (t.cap or t.upper) or t.key not in index.first_len and not _maybe_other(t, index, language):

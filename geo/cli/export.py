@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", help="only events on or after this date")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--country", help="ISO 3166-1 alpha-2 code: only this country's rows")
-    where.add_argument("--bbox", help="W,S,E,N: only rows inside this box")
+    where.add_argument("--bbox", help="W,S,E,N: only rows inside this box (--bbox=-10,... when W < 0)")
     p.add_argument("--db", help="store file (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)")
     p.set_defaults(func=handle)
 

@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
     series.add_argument("--gif", action="store_true", help="also write an animated GIF of the frames")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. AF")
-    where.add_argument("--bbox", help="W,S,E,N in degrees, e.g. 60,29,75,39")
+    where.add_argument("--bbox", help="W,S,E,N in degrees, e.g. 60,29,75,39 (write --bbox=-10,... when W is "
+                       "negative)")
     p.add_argument("--layers", default="control,events",
                    help="comma-separated: control,events,mentions (default control,events)")
     p.add_argument("--title", help="map title (the date is always added)")
@@ -125,7 +126,8 @@ def handle(args: argparse.Namespace) -> int:
                 bbox=bbox, layers=layers, title=args.title, dpi=args.dpi,
             )
             print(f"wrote {len(result.frames)} frames to {out_dir}"
-                  + (f" and {result.gif}" if result.gif else ""))
+                  + (f" and {result.gif}" if result.gif else "")
+                  + f" ({sum(result.changes)} changes of control highlighted)")
         elif fmt == "html":
             res = export.export_data(store, "html", args.out, date=date, country=country, bbox=bbox,
                                      since=since, title=args.title)

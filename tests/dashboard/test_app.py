@@ -348,3 +348,19 @@ def test_map_download_is_the_static_export_of_the_current_view(seed_db: Path) ->
     assert not at.exception
     _, fmt, blob = at.session_state["dl_map"]
     assert fmt == "png" and blob[:8] == b"\x89PNG\r\n\x1a\n" and len(blob) > 10_000
+
+
+def test_previous_and_next_event_buttons_jump_between_event_dates(seed_db: Path) -> None:
+    at = _app(date="2020-01-01")
+    at.button(key="next_event").click().run()
+    assert at.slider(key="date").value == dt.date(2021, 8, 12)  # the dated Kandahar capture
+    at.button(key="prev_event").click().run()
+    assert at.slider(key="date").value == dt.date(2014, 1, 1)  # Mosul, 2014 (year precision)
+    assert "Mosul" in control_places(at) and not any(n.startswith("Kandah") for n in control_places(at))
+
+
+def test_a_link_with_unknown_filter_values_still_opens(seed_db: Path) -> None:
+    at = _app(date="1999-01-01", actor="Nobody", country="ZZ", kind="captured", minconf="7", article="999")
+    assert not at.exception
+    assert at.multiselect(key="f_actor").value == [] and at.multiselect(key="f_kind").value == ["captured"]
+    assert at.slider(key="date").value == dt.date(2014, 1, 1)  # clamped to the earliest date in the store

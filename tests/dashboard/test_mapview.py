@@ -247,3 +247,15 @@ def test_view_state_round_trips_through_the_url() -> None:
     assert params["date"] == "2021-08-13" and params["lang"] == "en,de"
     assert urlstate.parse(params) == view
     assert urlstate.parse({"date": "garbage", "minconf": "x"}) == urlstate.ViewState()
+
+
+def test_template_like_article_text_is_shown_as_text_not_evaluated() -> None:
+    events = _events()
+    events.loc[0, "evidence"] = "Rebels wrote {{ 7*7 }} and {% if x %}y{% endif %} on the wall {# c #}."
+    built = mapview.build_map(
+        mapview.MapLayers(events=events), mapview.boundary_data(None, None, fill=True), {}
+    )
+    html = mapview.render_html(built)
+    ev = mapview.layer_tables(html)["events"][0]
+    assert ev["rows"][0][6] == "Rebels wrote {{ 7*7 }} and {% if x %}y{% endif %} on the wall {# c #}."
+    assert "49" not in ev["rows"][0][6]

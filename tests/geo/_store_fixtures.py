@@ -1,7 +1,8 @@
 """Hand-built ParsedArticle objects for the store, timeline and layer tests.
 
 They let those tests run on real SQLite files without depending on the geoparser's accuracy: the store's
-job is to keep and fold what it is given.
+job is to keep and fold what it is given. Places carry their real GeoNames ids, except HERAT_OH, a
+made-up "Herat, Ohio" alternative (fictitious id) used to test picking another candidate.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ GHAZNI = Place(
 )
 KABUL = Place(1138958, "Kabul", 34.52813, 69.17233, "P", "PPLC", "AF", "13", "Kabul", "Afghanistan", 3043532)
 MOSUL = Place(99072, "Mosul", 36.335, 43.11889, "P", "PPLA", "IQ", "15", "Nineveh", "Iraq", 1739800)
-HERAT_OH = Place(4508722, "Herat", 39.1, -84.2, "P", "PPL", "US", "OH", "Ohio", "United States", 900)
+HERAT_OH = Place(990000001, "Herat", 39.1, -84.2, "P", "PPL", "US", "OH", "Ohio", "United States", 900)
 
 
 def content_hash(text: str) -> str:

@@ -250,3 +250,11 @@ def test_fold_shortcut_is_sound(gaz: Gazetteer) -> None:
     names = gaz.surface_names()[::40]
     wrong = [n for n in names if not _fold_differs(n) and fold(n) != fold(simple_key(n))]
     assert wrong == []
+
+
+def test_key_tables_match_the_normalisers(gaz: Gazetteer) -> None:
+    from geo.normalize import fold, simple_key
+
+    simple, folded = set(gaz.simple_keys()), set(gaz.fold_keys())
+    for name in ("Mazar-i-Sharif", "Kala-e Nau", "Gasni", "Afghanistans"):
+        assert simple_key(name) in simple and fold(name) in folded
