@@ -7,9 +7,11 @@ is `geo.articles`, `geo.pipeline` and `geo.store`.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from geo.articles import ArticleError, article_from_text, read_upload
+from geo.articles import ArticleError, Rejected, article_from_text, read_paths
 from geo.model import Article
 from geo.store import Store
 
@@ -72,6 +74,29 @@ def _store_articles(store: Store, source: str, articles: list[Article]) -> FileR
     return report
 
 
+def _uploaded_articles(name: str, data: bytes) -> tuple[list[Article], list[Rejected]]:
+    """Read one upload with exactly the CLI's reader (`geo.articles.read_paths` on a file), so that the
+    same files are accepted, and bad records inside a collection are reported the same way.
+
+    The bytes go to a private temporary file named like the upload; sources are renamed back to the
+    upload's name so the store never records a temporary path.
+    """
+    safe = Path(name).name or "upload.txt"
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    with tempfile.TemporaryDirectory(prefix="conflictmap-upload-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        prefix = str(path)
+        for item in read_paths([path]):
+            if isinstance(item, Rejected):
+                rejected.append(Rejected(item.source.replace(prefix, name, 1), item.reason))
+            else:
+                item.source = item.source.replace(prefix, name, 1)
+                articles.append(item)
+    return articles, rejected
+
+
 def ingest_uploads(
     store: Store,
     uploads: list[tuple[str, bytes]],
@@ -79,14 +104,17 @@ def ingest_uploads(
     pasted_title: str = "",
     pasted_date: str = "",
 ) -> IngestReport:
-    """Ingest uploaded (name, bytes) pairs and optional pasted text; one FileReport per input."""
+    """Ingest uploaded (name, bytes) pairs and optional pasted text; one FileReport per input (and one per
+    bad record inside a collection)."""
     report = IngestReport()
     for name, data in uploads:
         try:
-            articles = read_upload(name, data)
-            report.files.append(_store_articles(store, name, articles))
-        except ArticleError as exc:
-            report.files.append(FileReport(source=name, status="rejected", reason=exc.reason))
+            articles, rejected = _uploaded_articles(name, data)
+            if articles:
+                report.files.append(_store_articles(store, name, articles))
+            report.files.extend(
+                FileReport(source=r.source, status="rejected", reason=r.reason) for r in rejected
+            )
         except Exception as exc:  # one bad file must not stop the others (the CLI behaves the same)
             report.files.append(
                 FileReport(source=name, status="rejected", reason=f"{type(exc).__name__}: {exc}")

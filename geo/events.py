@@ -707,6 +707,22 @@ def _slot_filter(
     return cands
 
 
+_MAX_SENTENCE = 1500  # longer "sentences" are read in windows around each trigger (bounded cost)
+_WINDOW = 300
+
+
+def _window(text: str, s: int, e: int, ts: int, te: int) -> tuple[int, int]:
+    """A clause-sized window of text[s:e] around a trigger, cut at spaces."""
+    ws, we = max(s, ts - _WINDOW), min(e, te + _WINDOW)
+    if ws > s:
+        sp = text.find(" ", ws, ts)
+        ws = sp + 1 if sp >= 0 else ws
+    if we < e:
+        sp = text.rfind(" ", te, we)
+        we = sp if sp >= 0 else we
+    return ws, we
+
+
 def _main_country(mentions: list[Mention]) -> str | None:
     names = [
         m.place.country_name
@@ -741,121 +757,126 @@ def extract_events(
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
 
-    for s, e in split_sentences(text, body):
-        lo = bisect.bisect_left(trig_starts, s)
-        hi = bisect.bisect_left(trig_starts, e)
-        trig_matches = [t for t in all_triggers[lo:hi] if t.end() <= e]
+    for s0, e0 in split_sentences(text, body):
+        lo = bisect.bisect_left(trig_starts, s0)
+        hi = bisect.bisect_left(trig_starts, e0)
+        trig_matches = [t for t in all_triggers[lo:hi] if t.end() <= e0]
         if not trig_matches:
             continue
-        ms = usable[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
-        ms = [m for m in ms if m.end <= e]
-        if not ms:
-            continue
-        sent_actors = ctx.in_span(s, e)
-        for tm in trig_matches:
-            trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
-            ts, te = tm.span()
-            sent_ms = [
-                m
-                for m in ms
-                if not any(
-                    _overlaps(m.start, m.end, a.start, a.end)
-                    for a in sent_actors
-                    if a.kind in ("armed_group", "state")
-                )
-            ]
-            if not sent_ms:
+        if e0 - s0 <= _MAX_SENTENCE:
+            units = [(s0, e0, trig_matches)]
+        else:  # a "sentence" of a table dump or a text without full stops: a window per trigger
+            units = [(*_window(text, s0, e0, t.start(), t.end()), [t]) for t in trig_matches]
+        for s, e, unit_triggers in units:
+            ms = usable[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
+            ms = [m for m in ms if m.end <= e]
+            if not ms:
                 continue
-            pre = text[max(s, ts - 60) : ts]
-            clause_pre = _CLAUSE_STOP.split(pre)[-1]
-            if _NEGATION.search(clause_pre[-40:]):
-                continue
-            kind, factor = trig.kind, 1.0
-            if _ATTEMPT.search(clause_pre[-40:]):
-                if kind == "captured":
-                    kind = "attacked"
-                factor *= 0.8
-            elif _MODAL.search(clause_pre[-30:]) or re.search(r"\b(?:to|zu)\s+$", clause_pre):
-                continue  # forecasts, plans and conditions ("could fall", "plans to withdraw") are not events
-            passive = False
-            if trig.voice == "active":
-                # "was captured" is passive, "are conquering" is not
-                participle = not tm.group(0).split()[0].lower().endswith("ing")
-                passive = participle and (
-                    bool(_PASSIVE_EN.search(pre)) or bool(re.match(r"\s*by\b", text[te : te + 6], _I))
+            sent_actors = ctx.in_span(s, e)
+            for tm in unit_triggers:
+                trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
+                ts, te = tm.span()
+                sent_ms = [
+                    m
+                    for m in ms
+                    if not any(
+                        _overlaps(m.start, m.end, a.start, a.end)
+                        for a in sent_actors
+                        if a.kind in ("armed_group", "state")
+                    )
+                ]
+                if not sent_ms:
+                    continue
+                pre = text[max(s, ts - 60) : ts]
+                clause_pre = _CLAUSE_STOP.split(pre)[-1]
+                if _NEGATION.search(clause_pre[-40:]):
+                    continue
+                kind, factor = trig.kind, 1.0
+                if _ATTEMPT.search(clause_pre[-40:]):
+                    if kind == "captured":
+                        kind = "attacked"
+                    factor *= 0.8
+                elif _MODAL.search(clause_pre[-30:]) or re.search(r"\b(?:to|zu)\s+$", clause_pre):
+                    continue  # forecasts, plans, conditions ("could fall", "plans to withdraw"): no event
+                passive = False
+                if trig.voice == "active":
+                    # "was captured" is passive, "are conquering" is not
+                    participle = not tm.group(0).split()[0].lower().endswith("ing")
+                    passive = participle and (
+                        bool(_PASSIVE_EN.search(pre)) or bool(re.match(r"\s*by\b", text[te : te + 6], _I))
+                    )
+                elif trig.voice == "de":
+                    passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
+                prefer = {
+                    "active": "before" if passive else "after",
+                    "passive": "before",
+                    "fell": "before",
+                    "fell_any": "any",
+                    "expel": "after",
+                    "lost": "after",
+                    "nominal": "after",
+                    "withdrew": "after",
+                    "de": "any",
+                    "ceasefire": "any",
+                }[trig.voice]
+                cands = [_classify(text, m, s, e, ts, te) for m in sent_ms]
+                cands = _slot_filter(text, cands, trig, kind, passive, s, e, te)
+                chosen, group = _pick_place(text, cands, prefer, kind)
+                if chosen is None:
+                    continue
+                place_spans = [(c.mention.start, c.mention.end) for c in group]
+                chosen_place = chosen.mention.place
+                actor, actor_text, a_factor = _pick_actor(
+                    text,
+                    ctx,
+                    sent_actors,
+                    trig.voice,
+                    passive,
+                    ts,
+                    te,
+                    place_spans,
+                    chosen_place.country_name if chosen_place is not None else None,
                 )
-            elif trig.voice == "de":
-                passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
-            prefer = {
-                "active": "before" if passive else "after",
-                "passive": "before",
-                "fell": "before",
-                "fell_any": "any",
-                "expel": "after",
-                "lost": "after",
-                "nominal": "after",
-                "withdrew": "after",
-                "de": "any",
-                "ceasefire": "any",
-            }[trig.voice]
-            cands = [_classify(text, m, s, e, ts, te) for m in sent_ms]
-            cands = _slot_filter(text, cands, trig, kind, passive, s, e, te)
-            chosen, group = _pick_place(text, cands, prefer, kind)
-            if chosen is None:
-                continue
-            place_spans = [(c.mention.start, c.mention.end) for c in group]
-            chosen_place = chosen.mention.place
-            actor, actor_text, a_factor = _pick_actor(
-                text,
-                ctx,
-                sent_actors,
-                trig.voice,
-                passive,
-                ts,
-                te,
-                place_spans,
-                chosen_place.country_name if chosen_place is not None else None,
-            )
-            if actor_text is None and trig.name in _NEEDS_AGENT:
-                continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture
-            date, date_prec, date_expr = _pick_date(article, text, s, e, ts, trig.name in _STATE_TRIGGERS)
-            for c in group:
-                m = c.mention
-                place = m.place
-                assert place is not None
-                conf = trig.base * factor * a_factor
-                if c.side != prefer and prefer != "any":
-                    conf *= 0.8
-                if c.near:
-                    conf *= 0.6
-                if c.container:
-                    conf *= 0.6
-                if m.confidence:
-                    conf *= 0.6 + 0.4 * max(0.0, min(1.0, m.confidence))
-                where = place.where_precision
-                if c.near:
-                    where = max(where, 2)
-                ev = Event(
-                    kind=kind,
-                    actor=actor,
-                    place=place,
-                    place_text=m.text,
-                    date=date,
-                    date_precision=date_prec if date else None,
-                    where_precision=where,
-                    confidence=round(max(0.05, min(0.99, conf)), 3),
-                    evidence=text[s:e],
-                    evidence_start=s,
-                    evidence_end=e,
-                    actor_text=actor_text,
-                    mention_start=m.start,
-                    mention_end=m.end,
-                    date_expression=date_expr,
-                )
-                key = (kind, place.geonameid, actor, date, s)
-                if key not in best:
-                    order.append(key)
-                    best[key] = ev
-                elif ev.confidence > best[key].confidence:
-                    best[key] = ev
+                if actor_text is None and trig.name in _NEEDS_AGENT:
+                    continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture
+                date, date_prec, date_expr = _pick_date(article, text, s, e, ts, trig.name in _STATE_TRIGGERS)
+                for c in group:
+                    m = c.mention
+                    place = m.place
+                    assert place is not None
+                    conf = trig.base * factor * a_factor
+                    if c.side != prefer and prefer != "any":
+                        conf *= 0.8
+                    if c.near:
+                        conf *= 0.6
+                    if c.container:
+                        conf *= 0.6
+                    if m.confidence:
+                        conf *= 0.6 + 0.4 * max(0.0, min(1.0, m.confidence))
+                    where = place.where_precision
+                    if c.near:
+                        where = max(where, 2)
+                    ev = Event(
+                        kind=kind,
+                        actor=actor,
+                        place=place,
+                        place_text=m.text,
+                        date=date,
+                        date_precision=date_prec if date else None,
+                        where_precision=where,
+                        confidence=round(max(0.05, min(0.99, conf)), 3),
+                        evidence=text[s:e],
+                        evidence_start=s,
+                        evidence_end=e,
+                        actor_text=actor_text,
+                        mention_start=m.start,
+                        mention_end=m.end,
+                        date_expression=date_expr,
+                    )
+                    key = (kind, place.geonameid, actor, date, s)
+                    if key not in best:
+                        order.append(key)
+                        best[key] = ev
+                    elif ev.confidence > best[key].confidence:
+                        best[key] = ev
     return [best[k] for k in order]

@@ -88,11 +88,14 @@ _FUZZY_MIN_LEN = 4
 # Common-word discount: a name that is an ordinary word (Zipf >= 3.0 in English or German) is credible
 # only for a place whose prominence clearly exceeds the word's frequency.
 _COMMON_MIN_ZIPF = 3.0
-_MAX_SCAN = 64  # postings are sorted by prominence; deeper ones cannot win
+_MAX_SCAN = 64
+_CACHE_SIZE = (
+    50_000  # memoised lookups (a few MB)  # postings are sorted by prominence; deeper ones cannot win
+)
 
 
-_PLACE_FIELDS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code", "country_code",
-                 "admin1_code", "admin1_name", "country_name", "population")  # fmt: skip
+_PLACE_FIELDS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
+                 "country_code", "admin1_code", "admin1_name", "country_name", "population")  # fmt: skip
 if tuple(f.name for f in fields(Place)) != _PLACE_FIELDS:  # pragma: no cover - guards a model change
     raise ImportError("geo.model.Place fields changed; update Gazetteer._place")
 
@@ -101,7 +104,7 @@ class GazetteerNotBuilt(RuntimeError):
     """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer_build)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One candidate for a looked-up name."""
 
@@ -163,10 +166,12 @@ class Gazetteer:
 
         # hot-path per-place Python lists (scalar access on numpy arrays costs ~10x more)
         self._gid_l = self._gid.tolist()
-        self._lat_l = self._lat.tolist()
-        self._lon_l = self._lon.tolist()
-        self._pop_l = self._pop.tolist()
-        self._a1_l = self._a1.tolist()
+        # one structured row per place: a single .item() call yields all Place columns as Python values
+        columns = {"gid": self._gid, "lat": self._lat, "lon": self._lon, "pop": self._pop,
+                   "fc": self._fc, "cc": self._cc, "a1": self._a1}  # fmt: skip
+        self._rows = np.empty(len(self._gid), dtype=[(k, v.dtype) for k, v in columns.items()])
+        for col, arr in columns.items():
+            self._rows[col] = arr
         self._prom_l = self._prom.tolist()
         self._fc_l = self._fc.tolist()
         self._cc_l = self._cc.tolist()
@@ -181,10 +186,13 @@ class Gazetteer:
         for pi in np.nonzero(self._fc == _FC_PCLI)[0].tolist():
             self._country_by_cc.setdefault(int(self._cc[pi]), pi)
         self._places: dict[int, Place] = {}
+        self._cache: dict[tuple, tuple[Match, ...]] = {}
         self._lock = threading.Lock()
         empty_a1 = self._a1_pos.get("")
         self._admin1_labels = {
-            k[0] << 20 | k[1]: self._province_label(row) for k, row in self._prov_by_key.items() if k[1] != empty_a1
+            k[0] << 20 | k[1]: self._province_label(row)
+            for k, row in self._prov_by_key.items()
+            if k[1] != empty_a1
         }
         self._country_names = {cci: self._names[pi] for cci, pi in self._country_by_cc.items()}
 
@@ -197,21 +205,20 @@ class Gazetteer:
         p = self._places.get(i)
         if p is not None:
             return p
-        fci, cci, a1i = self._fc_l[i], self._cc_l[i], self._a1_l[i]
-        code = FEATURE_CODES[fci]
+        gid, lat, lon, pop, fci, cci, a1i = self._rows[i].item()
         # positional arguments (field order checked at import): ~1 us cheaper per Place than keywords
         p = Place(
-            self._gid_l[i],
+            gid,
             self._names[i],
-            self._lat_l[i],
-            self._lon_l[i],
+            lat,
+            lon,
             "A" if fci == _FC_ADM1 or fci == _FC_PCLI else "P",
-            code,
+            FEATURE_CODES[fci],
             self._cc_table[cci],
             self._a1_table[a1i],
             "" if fci == _FC_PCLI else self._admin1_labels.get(cci << 20 | a1i, ""),
             self._country_names.get(cci, ""),
-            self._pop_l[i],
+            pop,
         )
         self._places[i] = p
         return p
@@ -308,8 +315,25 @@ class Gazetteer:
         """Candidates for `name`, best first. `country_codes` restricts to those ISO alpha-2 codes.
 
         Returns [] when nothing matches; use `Match.score` (and `geo.geocoder.ACCEPT_SCORE`) to decide
-        whether the best candidate is credible.
+        whether the best candidate is credible. Results are memoised (news repeats the same names), so
+        the returned list is fresh but its Match objects are shared and immutable.
         """
+        ckey = (name, country_codes if country_codes is None or isinstance(country_codes, str)
+                else tuple(country_codes), fuzzy, limit)  # fmt: skip
+        try:
+            hit = self._cache.get(ckey)
+        except TypeError:  # unhashable arguments: just compute
+            hit, ckey = None, None
+        if hit is not None:
+            return list(hit)
+        result = self._lookup(name, country_codes, fuzzy, limit)
+        if ckey is not None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()  # crude but O(1) per call; a working set refills it quickly
+            self._cache[ckey] = tuple(result)
+        return result
+
+    def _lookup(self, name, country_codes, fuzzy: bool, limit: int) -> list[Match]:
         query = " ".join(name.split()) if isinstance(name, str) else " ".join(str(name).split())
         sk = simple_key(query)
         if not sk or limit <= 0:
@@ -388,7 +412,7 @@ class Gazetteer:
                 how = level  # an alias reached only through transliteration folding is a folded match
             elif kind == _KIND_ALIAS:
                 how = "alias"
-            elif (si == last_si or self._surface[si].casefold() == qcf):
+            elif si == last_si or self._surface[si].casefold() == qcf:
                 how = "exact"
                 last_si = si
             else:

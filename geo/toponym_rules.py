@@ -228,6 +228,7 @@ DATELINE_CAPS_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=50_000)
 def is_title(word: str) -> bool:
     """True for a word that introduces a person ("President", "Außenministerin", "spokesman")."""
     if word in PERSON_TITLES:

@@ -40,7 +40,7 @@ from geo.normalize import fold, simple_key
 
 __all__ = ["find_mentions", "NameIndex", "name_index", "Token", "tokenize"]
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 MAX_NAME_TOKENS = 6
 FOLD_MAX_TOKENS = 3
 DATELINE_WINDOW = 600  # datelines open an article: look only at its first characters

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -202,13 +203,25 @@ def test_upload_with_one_bad_file_reports_it_and_keeps_the_good_ones(seed_db: Pa
     good = b"date 2021-08-14\nThe Taliban captured Jalalabad on Sunday, officials said."
     with Store(seed_db) as store:
         n_before = len(store.articles_df())
-        report = ingest_uploads(store, [("good.txt", good), ("photo.png", png), ("empty.txt", b"")])
+        batch = json.dumps(
+            [
+                {"text": "Kurdish forces retook Sinjar from Islamic State.", "date": "2015-11-13"},
+                {"title": "no text"},
+            ]
+        ).encode()
+        uploads = [("good.txt", good), ("photo.png", png), ("empty.txt", b""), ("batch.json", batch)]
+        report = ingest_uploads(store, uploads)
         n_after = len(store.articles_df())
+        sources = set(store.articles_df()["source"])
     by_name = {f.source: f for f in report.files}
     assert by_name["good.txt"].status == "new" and by_name["good.txt"].articles == 1
     assert by_name["photo.png"].status == "rejected" and by_name["photo.png"].reason
     assert by_name["empty.txt"].status == "rejected" and by_name["empty.txt"].reason
-    assert n_after == n_before + 1
+    assert by_name["batch.json"].status == "new" and by_name["batch.json"].articles == 1
+    bad_records = [f for f in report.rejected if f.source.startswith("batch.json#")]
+    assert len(bad_records) == 1 and bad_records[0].reason  # the record without text, as the CLI reports it
+    assert n_after == n_before + 2
+    assert "good.txt" in sources and not any("conflictmap-upload" in str(x) for x in sources)
 
     # the page shows one line per file, with the reason for each rejected one
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)

@@ -38,8 +38,11 @@ def store(tmp_path_factory):
 
 
 def _expected_events(store) -> pd.DataFrame:
-    ev = store.events_df(include_rejected=False).sort_values("event_id").reset_index(drop=True)
-    return ev
+    """What every data export must hold: the store's events with annotations applied, without rejected
+    ones, and (exports are maps' data) only those with a location."""
+    ev = store.events_df(include_rejected=False)
+    ev = ev[ev["latitude"].notna() & ev["longitude"].notna()]
+    return ev.sort_values("event_id").reset_index(drop=True)
 
 
 def _iso(v) -> str | None:

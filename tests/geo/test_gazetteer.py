@@ -258,3 +258,14 @@ def test_key_tables_match_the_normalisers(gaz: Gazetteer) -> None:
     simple, folded = set(gaz.simple_keys()), set(gaz.fold_keys())
     for name in ("Mazar-i-Sharif", "Kala-e Nau", "Gasni", "Afghanistans"):
         assert simple_key(name) in simple and fold(name) in folded
+
+
+def test_memoised_lookups_are_equal_and_independent(gaz: Gazetteer) -> None:
+    first = gaz.lookup("Kunduz", limit=3)
+    first.clear()  # the caller owns the list
+    again = gaz.lookup("Kunduz", limit=3)
+    assert len(again) == 3 and again == gaz.lookup("Kunduz", limit=3)
+    assert gaz.lookup("Kunduz", country_codes=("IQ",)) == []  # arguments are part of the key
+    assert gaz.lookup("Kunduz", country_codes=["AF"], limit=1)[0].place.country_code == "AF"
+    with pytest.raises(AttributeError):
+        again[0].score = 0.0  # type: ignore[misc]  # Match objects are shared, hence frozen
