@@ -144,9 +144,9 @@ def event_dates(store: Store, view: ViewState) -> list[dt.date]:
 def date_bounds(store: Store) -> tuple[dt.date, dt.date]:
     """Slider range: article and event dates (a single day when the store is empty)."""
     lo, hi = _memo(store, "date_range", store.date_range)
-    if lo is None or hi is None:
+    if lo is None or hi is None:  # empty store: a two-day range (a slider needs min < max)
         today = dt.date.today()
-        return today, today
+        return today - dt.timedelta(days=1), today
     if lo == hi:
         return lo - dt.timedelta(days=1), hi
     return lo, hi

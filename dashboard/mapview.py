@@ -91,6 +91,19 @@ MAP_CSS = """
 
 # Shared JS helpers; defined on `window` so layers swapped in later by streamlit-folium can use them.
 HELPERS_JS = """
+// Layers the analyst switched off in the layer control stay off when the date moves: streamlit-folium
+// rebuilds the overlays on every rerun, so remember the unticked names (user clicks only) in the iframe.
+window.cmHidden = window.cmHidden || {};
+if (!window.cmHiddenListener) {
+  window.cmHiddenListener = true;
+  document.addEventListener('change', function(ev) {
+    var t = ev.target;
+    if (!t || t.type !== 'checkbox' || !t.classList.contains('leaflet-control-layers-selector')) { return; }
+    var name = t.nextSibling ? t.nextSibling.textContent.trim() : '';
+    if (!name) { return; }
+    if (t.checked) { delete window.cmHidden[name]; } else { window.cmHidden[name] = true; }
+  }, true);
+}
 window.cmPopup = function(title, rows) {
   var h = '<div class="cm-pop"><b>' + title + '</b><table>';
   for (var i = 0; i < rows.length; i++) {
@@ -854,6 +867,20 @@ def build_base_map(
     return m
 
 
+KEEP_HIDDEN_JS = """
+setTimeout(function() {
+  var name = D.name;
+  if (window.cmHidden && window.cmHidden[name] && parent._map) { parent._map.removeLayer(parent); }
+}, 0);
+"""
+
+
+def _remember_visibility(group: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Re-hide a rebuilt overlay the analyst had switched off (see HELPERS_JS)."""
+    group.add_child(DataLayer(KEEP_HIDDEN_JS, {"name": group.layer_name}, "visibility"))
+    return group
+
+
 def build_overlays(
     layers: MapLayers, colours: dict[str, str]
 ) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
@@ -901,7 +928,7 @@ def build_overlays(
     g = folium.FeatureGroup(name="Datelines (filed from)", overlay=True)
     g.add_child(DataLayer(DATELINE_JS, data, "datelines"))
     groups.append(g)
-    return groups, counts
+    return [_remember_visibility(g) for g in groups], counts
 
 
 def build_map(

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -634,8 +635,9 @@ def _pick_date(
     expression, so the event can be dated once an analyst dates the article.
     """
     base, base_prec = article.date, article.date_precision
+    ds, de = max(s, trig_s - 250), min(e, trig_s + 250)  # a date far from the trigger is not its date
     spans = [
-        d for d in find_dates(text, s, e, base=base, base_precision=base_prec) if allow_since or not d.since
+        d for d in find_dates(text, ds, de, base=base, base_precision=base_prec) if allow_since or not d.since
     ]
     if base is not None:
         spans = [d for d in spans if d.date is None or d.date <= base]
@@ -707,6 +709,7 @@ def _slot_filter(
     return cands
 
 
+_MAX_TRIGGERS = 1000  # a news article has tens; a pathological 5 MB file must not take minutes
 _MAX_SENTENCE = 1500  # longer "sentences" are read in windows around each trigger (bounded cost)
 _WINDOW = 300
 
@@ -749,7 +752,7 @@ def extract_events(
     marker = parse_marker(text)  # the " date YYYY-MM-DD" marker is metadata, not part of any sentence
     body = marker[2] if marker else 0
     # one trigger scan over the article; no trigger or no usable place: nothing to split or resolve
-    all_triggers = list(_TRIGGER_RE.finditer(text, body)) if usable else []
+    all_triggers = list(itertools.islice(_TRIGGER_RE.finditer(text, body), _MAX_TRIGGERS)) if usable else []
     if not all_triggers:
         return []
     trig_starts = [t.start() for t in all_triggers]

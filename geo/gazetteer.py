@@ -74,7 +74,8 @@ FEATURE_CODES = (
     "PPLF", "PPLR", "PPLW", "PPLG", "PPLH", "PPLQ", "PPLCH", "STLMT", "PPLD",
 )  # fmt: skip
 _FC_ADM1, _FC_PCLI = 3, 4
-_KIND_CANONICAL, _KIND_ALTERNATE, _KIND_ALIAS = 0, 1, 2
+# name kinds (see gazetteer_build): canonical, GeoNames alternate, curated alias, main name in a language
+_KIND_CANONICAL, _KIND_ALTERNATE, _KIND_ALIAS, _KIND_MAIN = 0, 1, 2, 3
 
 # Tier weights (see module docstring) and the match quality that feeds the score.
 _TIER = {"exact": 1.0, "alias": 0.95, "simple": 0.9, "folded": 0.8}
@@ -338,7 +339,7 @@ class Gazetteer:
         sk = simple_key(query)
         if not sk or limit <= 0:
             return []
-        allowed = self._allowed(country_codes)
+        allowed = None if country_codes is None else self._allowed(country_codes)
         if allowed is not None and not allowed:
             return []
         zipf = self._common.get(sk, 0.0) if " " not in sk else 0.0
@@ -366,13 +367,9 @@ class Gazetteer:
         else:
             gid = self._gid_l
             ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], gid[kv[0]]))[:limit]
+        surface, place = self._surface, self._place
         return [
-            Match(
-                place=self._place(pi),
-                matched_name=self._surface[si],
-                how="folded" if how == "simple" else how,  # type: ignore[arg-type]
-                score=round(score, 4),
-            )
+            Match(place(pi), surface[si], "folded" if how == "simple" else how, round(score, 4))  # type: ignore[arg-type]
             for pi, (_, score, how, si) in ranked
         ]
 

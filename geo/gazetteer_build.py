@@ -89,7 +89,10 @@ FC_PPL, FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI = (FC[c] for c in ("PPL", "PPLA", "PP
 # parts of cities, abandoned, destroyed and historical places rank below ordinary ones
 FC_BONUS = {"PPLC": 3.0, "PPLA": 1.0, "PPLA2": 0.5, "PPLA3": 0.2, "PPLA4": 0.1, "PPLG": 0.5, "PPLX": -0.5,
             "PPLQ": -1.0, "PPLW": -1.0, "PPLH": -1.0, "PPLCH": -1.0}  # fmt: skip
-KIND_CANONICAL, KIND_ALTERNATE, KIND_ALIAS = 0, 1, 2
+# canonical name; GeoNames alternate (any of dozens, some obscure); curated alias; a main name in some
+# language (Natural Earth name_de/name_fr..., ISO names and their German translations). The runtime
+# treats main names like canonical ones when judging whether a common word really means the place.
+KIND_CANONICAL, KIND_ALTERNATE, KIND_ALIAS, KIND_MAIN = 0, 1, 2, 3
 
 # Natural Earth language columns copied as alternate names (all scripts).
 NE_NAME_COLUMNS = (
@@ -245,8 +248,15 @@ class _Builder:
 
     def add_name(self, i: int, name: str, kind: int) -> None:
         name = _clean_name(name)
-        if name and all(n != name for n, _ in self.names[i]):
-            self.names[i].append((name, kind))
+        if not name:
+            return
+        names = self.names[i]
+        for k, (existing, old_kind) in enumerate(names):
+            if existing == name:
+                if old_kind == KIND_ALTERNATE and kind == KIND_MAIN:
+                    names[k] = (name, KIND_MAIN)
+                return
+        names.append((name, kind))
 
 
 def _clean_name(name: str) -> str:
@@ -457,12 +467,14 @@ def build(force: bool = False) -> bool:
         i = b.add(gid, name, lat, lon, 0, FC_ADM1, cc, a1)
         type_en = p.get("type_en") or ""
         for col in NE_NAME_COLUMNS:
+            main = col.startswith("name_") and col not in ("name_alt", "name_local")
+            kind = KIND_MAIN if main else KIND_ALTERNATE
             for alt in str(p.get(col) or "").split("|"):
                 if alt and alt.strip() not in ("-99", "0"):
-                    b.add_name(i, alt, KIND_ALTERNATE)
+                    b.add_name(i, alt, kind)
         if type_en == "Province":
-            b.add_name(i, f"{name} Province", KIND_ALTERNATE)
-            b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_ALTERNATE)
+            b.add_name(i, f"{name} Province", KIND_MAIN)
+            b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_MAIN)
         prov_rows.append((i, g, type_en, p.get("name_de") or name))
 
     # seats: the GeoNames PPLA of the admin1 (the most populous if several), else its PPLC; no guessing
@@ -499,7 +511,7 @@ def build(force: bool = False) -> bool:
         german = []
         for n in names:
             for part in (n, n.split(", ")[0]):
-                b.add_name(i, part, KIND_ALTERNATE)
+                b.add_name(i, part, KIND_MAIN)
             if pc is not None and n in {
                 de.gettext(getattr(pc, a, "") or "") for a in ("name", "common_name")
             }:
@@ -507,7 +519,7 @@ def build(force: bool = False) -> bool:
         for n in german:
             gen = _german_genitive(n)
             if gen:
-                b.add_name(i, gen, KIND_ALTERNATE)
+                b.add_name(i, gen, KIND_MAIN)
         if geom is not None and not geom.is_empty:
             country_idx.append((i, geom))
 
@@ -555,7 +567,7 @@ def build(force: bool = False) -> bool:
     def index(keys_per_surface: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
         ekeys = [keys_per_surface[k] for k in e_name]
         # rank inside one key: better kind first (canonical/alias/alternate), then prominence
-        kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALIAS, 1, 2))
+        kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALTERNATE, 2, 1))
         uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
         hashes = [key_hash(k) for k in uniq]
         if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide

@@ -162,6 +162,9 @@ def _log_base(c: Candidate, hint: str | None, names: frozenset[str] = frozenset(
     return w + 3.0 * _hint_bonus(c.place, hint)
 
 
+_MAX_POINTS = 150  # spatial support is quadratic in distinct places; bound it for book-length inputs
+
+
 @dataclass(slots=True)
 class _Context:
     countries: Counter[str]
@@ -186,6 +189,8 @@ def _context(groups: list[_Group]) -> _Context:
             provinces[(p.country_code, p.admin1_code)] += w
         if not _is_country(p):
             points.append((p, w, gid))
+    if len(points) > _MAX_POINTS:  # very long texts: the most repeated places carry the context
+        points = sorted(points, key=lambda x: -x[1])[:_MAX_POINTS]
     return _Context(countries, provinces, points, total)
 
 

@@ -80,32 +80,82 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words with offsets; an English possessive "'s" is cut off so "Afghanistan's" yields "Afghanistan".
+    """The words that can matter for place names, with offsets, in text order.
 
-    Each token is flagged `initial` when it opens a sentence, a line, or sits in a title-case line
-    (headlines, menus), where capitalisation says nothing about names. Hot path: kept allocation-light.
+    Kept: every capitalised word and the lower-case words right before and after one (titles such as
+    "spokesman", verbs such as "said", particles such as "al"/"von", connectors such as "-e-"/"and", head
+    words such as "province"). Runs of lower-case words far from any capital are dropped: they cannot
+    start, join or qualify a name, and skipping them halves the work on long texts. Two kept tokens are
+    neighbours in the text only when the gap between them is short, which every rule checks.
+
+    An English possessive "'s" is cut off ("Afghanistan's" -> "Afghanistan"). A capitalised token is
+    flagged `initial` when it opens a sentence or a line, or sits in a title-case line (headlines,
+    menus), where capitalisation says nothing about names.
     """
     out: list[Token] = []
     append = out.append
     prev_end = 0
+    prev_cap = False
+    pending: tuple[int, int, str, int] | None = None
+    line = 0
+    next_nl = text.find("\n")
+    if next_nl < 0:
+        next_nl = len(text)
+    words_in_line = [0]  # all words
+    long_in_line = [0]  # words of 4+ letters
+    caps_in_line = [0]  # ... of which capitalised
+    lines: list[int] = []  # line of each kept token
     for m in _TOKEN_RE.finditer(text):
         start, end = m.span()
         word = m.group()
         if word[-1] == "s" and len(word) > 3 and word[-2] in _APOSTROPHE_CHARS:  # possessive 's
             word = word[:-2]
             end -= 2
+        while start > next_nl:
+            line += 1
+            next_nl = text.find("\n", next_nl + 1)
+            if next_nl < 0:
+                next_nl = len(text)
+            words_in_line.append(0)
+            long_in_line.append(0)
+            caps_in_line.append(0)
         cap = word[0].isupper()
-        initial = False
-        if cap:  # sentence position only matters for capitalised words
+        words_in_line[line] += 1
+        if len(word) > 3 and word[0].isalpha():
+            long_in_line[line] += 1
+            if cap:
+                caps_in_line[line] += 1
+        if cap:
+            if pending is not None:
+                append(Token(pending[0], pending[1], pending[2], False, False, False))
+                lines.append(pending[3])
+                pending = None
+            initial = False
             gap = text[prev_end:start]
             if gap != " ":
                 stripped = gap.strip(_GAP_STRIP)
                 initial = (
                     prev_end == 0 or "\n" in gap or (stripped[-1:] in _SENTENCE_END if stripped else False)
                 )
+            append(Token(start, end, word, True, len(word) > 1 and word.isupper(), initial))
+            lines.append(line)
+        elif prev_cap:
+            append(Token(start, end, word, False, False, False))
+            lines.append(line)
+        else:
+            pending = (start, end, word, line)
+        prev_cap = cap
         prev_end = end
-        append(Token(start, end, word, cap, cap and len(word) > 1 and word.isupper(), initial))
-    _mark_title_lines(text, out)
+    # Title-case lines: most words capitalised ("Taliban Capture Several Provincial Capitals").
+    title = {
+        k
+        for k in range(line + 1)
+        if words_in_line[k] <= 16 and long_in_line[k] >= 3 and caps_in_line[k] >= 0.7 * long_in_line[k]
+    }
+    if title:
+        for t, k in zip(out, lines, strict=True):
+            if k in title:
+                t.initial = True
     return out
 
 
@@ -113,23 +163,6 @@ _BROKEN_WORD = ("¬", "\u00ad")
 _APOSTROPHE_CHARS = "'’ʼ"
 _GAP_STRIP = " \t\u00a0\"'“”„«»‚‘’()[]*•–—-"
 _SENTENCE_END = frozenset(".!?:;")
-
-
-def _mark_title_lines(text: str, toks: list[Token]) -> None:
-    """Title-case lines ("Taliban Capture Several Provincial Capitals"): every word counts as initial."""
-    i, n = 0, len(toks)
-    while i < n:
-        line_end = text.find("\n", toks[i].start)
-        line_end = len(text) if line_end < 0 else line_end
-        j = i
-        while j < n and toks[j].start < line_end:
-            j += 1
-        if j - i <= 16:
-            words = [t for t in toks[i:j] if len(t.text) > 3 and t.text[0].isalpha()]
-            if len(words) >= 3 and sum(t.cap for t in words) >= 0.7 * len(words):
-                for t in toks[i:j]:
-                    t.initial = True
-        i = j if j > i else i + 1
 
 
 # --- the name index ------------------------------------------------------------------------------------

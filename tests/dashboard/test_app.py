@@ -377,3 +377,21 @@ def test_a_link_with_unknown_filter_values_still_opens(seed_db: Path) -> None:
     assert not at.exception
     assert at.multiselect(key="f_actor").value == [] and at.multiselect(key="f_kind").value == ["captured"]
     assert at.slider(key="date").value == dt.date(2014, 1, 1)  # clamped to the earliest date in the store
+
+
+def test_play_steps_one_day_at_a_time_and_stops_at_the_end(seed_db: Path) -> None:
+    at = _app(date="2021-08-11")
+    assert not any(n.startswith("Kandah") for n in control_places(at))
+    at.button(key="play").click().run()
+    assert not at.exception
+    assert at.slider(key="date").value == dt.date(2021, 8, 12)  # one day later: the last date
+    assert at.session_state["playing"] is False  # stopped at the end of the range
+    assert any(n.startswith("Kandah") for n in control_places(at))
+
+
+def test_an_empty_store_opens_with_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "empty.sqlite"))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("store is empty" in i.value for i in at.info)
+    assert tables(at)["events"][0]["rows"] == []

@@ -81,6 +81,23 @@ def test_map_loads_offline_and_the_date_changes_it(app_url: str, page) -> None:
     assert frame.locator("img.leaflet-tile").count() == 0
     assert frame.locator(".leaflet-overlay-pane path").count() > 50
 
+    # switch the mentions off, then move the date back one day with the slider's keyboard control:
+    # the map updates in place (Kandahar's capture disappears) and the mentions stay off
+    frame.locator(".leaflet-control-layers label", has_text="Mentions (clustered)").click()
+    assert frame.locator(".marker-cluster").count() == 0
+    page.get_by_role("slider", name="Date").first.focus()
+    page.keyboard.press("ArrowLeft")
+    frame.locator('[title^="Kandah"]').first.wait_for(state="detached", timeout=30_000)
+    _wait_idle(page)
+    assert _event_markers(frame) == n_before
+    assert frame.locator(".marker-cluster").count() == 0
+    assert (
+        not frame.locator(".leaflet-control-layers label", has_text="Mentions (clustered)")
+        .locator("input")
+        .is_checked()
+    )
+    page.screenshot(path=str(SCREENSHOTS / "slider_moved_mentions_off.png"), full_page=True)
+
     outside = _outside(page.requests_seen)
     assert not outside, f"requests left the machine: {outside[:5]}"
 

@@ -441,3 +441,11 @@ def test_unresolved_mentions_are_not_event_places() -> None:
     mentions[0].place = None  # the resolver was not confident about "Kandahar"
     assert [e.place.name for e in extract_events(a, mentions)] == ["Lashkar Gah"]
     assert extract_events(a, []) == []
+
+
+def test_a_huge_sentence_gives_a_clause_sized_evidence() -> None:
+    filler = "and the talks went on without result " * 150  # ~5,600 characters without a full stop
+    a = article(filler + "while the Taliban seized Kandahar on Friday " + filler, "2021-08-14")
+    (e,) = _events(a)
+    assert (e.place.name, e.actor, e.date) == ("Kandahar", "Taliban", D(2021, 8, 13))
+    assert len(e.evidence) < 800 and a.text[e.evidence_start : e.evidence_end] == e.evidence
