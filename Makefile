@@ -23,8 +23,10 @@ $(GAZ): $(STAMP) geo/gazetteer_build.py data/gazetteer/aliases.csv
 gazetteer: $(STAMP)
 	$(PY) -m geo.gazetteer_build --force
 
+# Sample data: the seed articles plus the sample analyst annotations (both idempotent).
 seed: $(STAMP) $(GAZ)
-	$(PY) -m geo.cli ingest seeds/
+	$(PY) -m geo.cli ingest --quiet seeds/
+	$(PY) -m geo.cli annotations import data/sample/seed_annotations.json
 
 dashboard: $(STAMP) $(GAZ) seed
 	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)

@@ -239,6 +239,10 @@ def time_bar(store: Store, view: ViewState, bounds: tuple[dt.date, dt.date]) -> 
     )
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _text(value: object) -> str:
     """A display string; missing values (None, NaN, NA) become ''."""
     if value is None:
@@ -497,10 +501,11 @@ def main() -> None:
 
     col_map, col_side = st.columns([3, 2])
     with col_map:
+        c = built.counts
         st.caption(
-            f"Control at **{date.isoformat()}** · {built.counts['control']} places with a control change, "
-            f"{built.counts['provinces']} provinces shaded, {built.counts['events']} events "
-            f"(new since {since.isoformat()} emphasised), {built.counts['mentions']} mentions"
+            f"Control at **{date.isoformat()}** · {_n(c['control'], 'place')} with a control change, "
+            f"{_n(c['provinces'], 'province')} shaded, {_n(c['events'], 'event')} "
+            f"(new since {since.isoformat()} emphasised), {_n(c['mentions'], 'mention')}"
         )
         st_folium(
             built.base,

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("geocode", "extract", "ingest", "maps", "export")
+COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export")
 
 EXIT_OK, EXIT_UNRESOLVED, EXIT_USAGE = 0, 1, 2
 

@@ -1,0 +1,74 @@
+"""`conflictmap annotations export|import`: move analyst annotations between stores as JSON.
+
+Annotations are the analysts' work; exporting them lets a team share corrections, and importing is
+idempotent (rows are keyed by a stable uid) so the same file can be imported again safely.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from geo.store import AnnotationError, SchemaError, Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("annotations", help="export or import analyst annotations as JSON")
+    actions = parser.add_subparsers(dest="annotations_action", required=True)
+    exp = actions.add_parser("export", help="write every annotation as a JSON array")
+    exp.add_argument("--out", required=True, help="output file, or - for standard output")
+    exp.add_argument("--db", help="SQLite store (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)")
+    exp.set_defaults(func=_export)
+    imp = actions.add_parser("import", help="add annotations from a JSON array (idempotent)")
+    imp.add_argument("file", help="JSON file written by `conflictmap annotations export`")
+    imp.add_argument("--db", help="SQLite store (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)")
+    imp.set_defaults(func=_import)
+
+
+def _fail(message: str) -> int:
+    print(f"conflictmap annotations: {message}", file=sys.stderr)
+    return 2
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        with Store(args.db) as store:
+            rows = store.export_annotations()
+    except (SchemaError, OSError) as exc:
+        return _fail(str(exc))
+    text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    try:  # write then rename: never leave a half-written export behind
+        fd, tmp = tempfile.mkstemp(dir=out.parent or ".", prefix=f".{out.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    print(f"{len(rows)} annotations written to {out}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        rows = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _fail(f"{args.file} is not valid JSON: {exc}")
+    if not isinstance(rows, list):
+        return _fail(f"{args.file} must hold a JSON array of annotations")
+    try:
+        with Store(args.db) as store:
+            added = store.import_annotations(rows)
+    except (AnnotationError, SchemaError, OSError) as exc:
+        return _fail(str(exc))
+    print(f"{added} new annotations imported, {len(rows) - added} already present", file=sys.stderr)
+    return 0
