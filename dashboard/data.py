@@ -63,12 +63,39 @@ def static_tables(
     key = (str(store.path), store.generation(), flt)
     hit = _STATIC_TABLES.get(key)
     if hit is None:
-        mentions = mapview.PrebuiltTable(*mapview.mention_rows(geo_layers.mentions_layer(store, flt)))
-        datelines = mapview.PrebuiltTable(*mapview.dateline_rows(geo_layers.datelines_layer(store, flt)))
+        mentions = mapview.PrebuiltTable.of(*mapview.mention_rows(geo_layers.mentions_layer(store, flt)))
+        datelines = mapview.PrebuiltTable.of(*mapview.dateline_rows(geo_layers.datelines_layer(store, flt)))
         if len(_STATIC_TABLES) > 16:
             _STATIC_TABLES.clear()
         hit = _STATIC_TABLES[key] = (mentions, datelines)
     return hit
+
+
+def _event_row_cache(store: Store, flt: geo_layers.LayerFilter) -> tuple[dict, dict[int, list]]:
+    """Display rows (escaped text, interned actors/kinds/articles) of *every* event, built once per store
+    generation and filter; moving the date then only picks the rows geo.layers says are visible."""
+
+    def compute() -> tuple[dict, dict[int, list]]:
+        every = geo_layers.events_layer(store, None, flt)
+        data, _ = mapview.event_rows(every, palette(store), None)
+        return data, dict(zip(every["event_id"].astype(int).tolist(), data["rows"], strict=True))
+
+    return _memo(store, "event_rows", compute, flt)
+
+
+def events_table(
+    store: Store, flt: geo_layers.LayerFilter, date: dt.date, since: dt.date | None
+) -> mapview.PrebuiltTable:
+    """The events layer at `date` (which events, and which are new since `since`: geo.layers decides)."""
+    visible = geo_layers.events_layer(store, date, flt, since=since)
+    base, by_id = _event_row_cache(store, flt)
+    rows = [
+        [*by_id[eid][:10], 1 if new else 0]
+        for eid, new in zip(visible["event_id"].astype(int).tolist(), visible["is_new"].tolist(), strict=True)
+        if eid in by_id
+    ]
+    data = {**base, "rows": rows}
+    return mapview.PrebuiltTable.of(data, len(rows))
 
 
 def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | None) -> mapview.MapLayers:
@@ -78,7 +105,7 @@ def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | No
     return mapview.MapLayers(
         control=geo_layers.control_layer(store, date, flt),
         provinces=geo_layers.province_control_layer(store, date, flt),
-        events=geo_layers.events_layer(store, date, flt, since=since),
+        events=events_table(store, flt, date, since),
         mentions=mentions,
         datelines=datelines,
         new_since=since,

@@ -217,12 +217,12 @@ class DataLayer(branca.element.MacroElement):
         """
     )
 
-    def __init__(self, body: str, data: Any, layer: str) -> None:
+    def __init__(self, body: str, data: Any, layer: str, data_json: str | None = None) -> None:
         super().__init__()
         self._name = "DataLayer"
         self.body = body
         self.layer = layer  # named in the script so tests and tools can find each layer's table
-        self.data_json = _js_json(data)
+        self.data_json = data_json or _js_json(data)
 
     def render(self, **kwargs: Any) -> None:
         """Like MacroElement.render, but the rendered script (megabytes of data) is not re-parsed as a
@@ -769,10 +769,16 @@ def boundary_data(
 
 @dataclass(frozen=True, slots=True)
 class PrebuiltTable:
-    """A layer table built once and reused (mentions and datelines do not depend on the date)."""
+    """A layer table built once and reused (mentions and datelines do not depend on the date); its JSON
+    is serialised once too."""
 
     data: dict
     count: int
+    json: str = ""
+
+    @classmethod
+    def of(cls, data: dict, count: int) -> PrebuiltTable:
+        return cls(data, count, _js_json(data))
 
 
 @dataclass(slots=True)
@@ -781,7 +787,7 @@ class MapLayers:
 
     control: pd.DataFrame | None = None
     provinces: pd.DataFrame | None = None
-    events: pd.DataFrame | None = None
+    events: pd.DataFrame | PrebuiltTable | None = None
     mentions: pd.DataFrame | PrebuiltTable | None = None
     datelines: pd.DataFrame | PrebuiltTable | None = None
     new_since: dt.date | None = None
@@ -900,33 +906,47 @@ def build_overlays(
     g.add_child(DataLayer(CONTROL_JS, data, "control"))
     groups.append(g)
 
-    data, counts["events"] = event_rows(layers.events, colours, layers.new_since)
+    events_json = None
+    if isinstance(layers.events, PrebuiltTable):
+        data, counts["events"], events_json = layers.events.data, layers.events.count, layers.events.json
+    else:
+        data, counts["events"] = event_rows(layers.events, colours, layers.new_since)
     g = folium.FeatureGroup(name="Events up to date", overlay=True)
     if counts["events"] > EVENTS_CLUSTER_THRESHOLD:
         cluster = OfflineMarkerCluster(options={"maxClusterRadius": 40, "disableClusteringAtZoom": 10})
-        cluster.add_child(DataLayer(EVENTS_JS, data, "events"))
+        cluster.add_child(DataLayer(EVENTS_JS, data, "events", events_json))
         g.add_child(cluster)
     else:
-        g.add_child(DataLayer(EVENTS_JS, data, "events"))
+        g.add_child(DataLayer(EVENTS_JS, data, "events", events_json))
     groups.append(g)
 
+    mentions_json = None
     if isinstance(layers.mentions, PrebuiltTable):
-        data, counts["mentions"] = layers.mentions.data, layers.mentions.count
+        data, counts["mentions"], mentions_json = (
+            layers.mentions.data,
+            layers.mentions.count,
+            layers.mentions.json,
+        )
     else:
         data, counts["mentions"] = mention_rows(layers.mentions)
     counts["mention_places"] = len(data["rows"])
     g = folium.FeatureGroup(name="Mentions (clustered)", overlay=True, show=True)
     cluster = OfflineMarkerCluster(options={"maxClusterRadius": 50})
-    cluster.add_child(DataLayer(MENTIONS_JS, data, "mentions"))
+    cluster.add_child(DataLayer(MENTIONS_JS, data, "mentions", mentions_json))
     g.add_child(cluster)
     groups.append(g)
 
+    datelines_json = None
     if isinstance(layers.datelines, PrebuiltTable):
-        data, counts["datelines"] = layers.datelines.data, layers.datelines.count
+        data, counts["datelines"], datelines_json = (
+            layers.datelines.data,
+            layers.datelines.count,
+            layers.datelines.json,
+        )
     else:
         data, counts["datelines"] = dateline_rows(layers.datelines)
     g = folium.FeatureGroup(name="Datelines (filed from)", overlay=True)
-    g.add_child(DataLayer(DATELINE_JS, data, "datelines"))
+    g.add_child(DataLayer(DATELINE_JS, data, "datelines", datelines_json))
     groups.append(g)
     return [_remember_visibility(g) for g in groups], counts
 

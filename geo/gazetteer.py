@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
@@ -435,40 +436,52 @@ class Gazetteer:
     # ------------------------------------------------------------------------------------ fuzzy
 
     @cached_property
-    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], list[int]]]:
+    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], list[int], list[int]]]:
         """Blocking for the fuzzy fallback: pool fold keys grouped by their first two letters ("ka...")
-        and by first + last letter ("k|r"). A single typo after the second letter keeps the first
-        block; one in the second letter keeps the other. Typos in the first letter are not recovered.
+        and by first + last letter ("k|r"), each group sorted by length with offsets per length. A
+        single typo after the second letter keeps the first block; one in the second letter keeps the
+        other. Typos in the first letter are not recovered.
 
         The pool (keys of places with >= ~5,000 inhabitants, seats, provinces, countries) is prebuilt;
         it is grouped on first use, not at load, because most processes never go fuzzy.
         """
         keys = self._fz_keys.all()
         kids = self._fz_kid.tolist()
-        blocks: dict[str, tuple[list[str], list[int]]] = {}
+        groups: dict[str, list[tuple[int, str, int]]] = {}
         for k, kid in zip(keys, kids, strict=True):
             for block in (k[:2], f"{k[0]}|{k[-1]}"):
-                entry = blocks.get(block)
-                if entry is None:
-                    entry = blocks[block] = ([], [])
-                entry[0].append(k)
-                entry[1].append(kid)
+                groups.setdefault(block, []).append((len(k), k, kid))
+        blocks = {}
+        for block, items in groups.items():
+            items.sort()
+            lengths = [n for n, _, _ in items]
+            offsets = [bisect_left(lengths, n) for n in range(lengths[-1] + 2)]
+            blocks[block] = ([k for _, k, _ in items], [kid for *_, kid in items], offsets)
         return blocks
 
     def _fuzzy(self, fk: str, zipf: float, allowed, best: dict) -> None:
-        """Bounded fuzzy fallback: rapidfuzz ratio >= FUZZY_MIN_RATIO within two small blocks."""
+        """Bounded fuzzy fallback: rapidfuzz ratio >= FUZZY_MIN_RATIO within two small blocks, and only
+        against keys whose length can reach that ratio at all."""
         from rapidfuzz import fuzz, process
 
+        n = len(fk)
+        cut = FUZZY_MIN_RATIO / 100.0
+        shortest = math.ceil(n * cut / (2.0 - cut))
+        longest = math.floor(n * (2.0 - cut) / cut)
         found: dict[int, float] = {}
         for block in (fk[:2], f"{fk[0]}|{fk[-1]}"):
             entry = self._fuzzy_blocks.get(block)
             if entry is None:
                 continue
-            keys, kids = entry
+            keys, kids, offsets = entry
+            lo = offsets[min(shortest, len(offsets) - 1)]
+            hi = offsets[min(longest + 1, len(offsets) - 1)]
+            if hi <= lo:
+                continue
             for _, ratio, pos in process.extract(
-                fk, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
+                fk, keys[lo:hi], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
             ):
-                kid = kids[pos]
+                kid = kids[lo + pos]
                 found[kid] = max(ratio, found.get(kid, 0.0))
         off, post = self._f_cols
         for kid, ratio in sorted(found.items(), key=lambda kv: -kv[1])[:5]:

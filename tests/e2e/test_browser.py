@@ -125,6 +125,8 @@ def test_click_a_place_annotate_reload_and_see_it(app_url: str, page, e2e_db: Pa
     note.fill("seen in the browser test")
     page.get_by_role("button", name="Add note").click()
     _wait_for_annotation(e2e_db, "note", "E2E Analyst")
+    # wait until the rerun has drawn the item's history, so the next click lands on the new page state
+    page.get_by_text(re.compile(r"note\s+text=seen in the browser test")).first.wait_for(timeout=30_000)
     _wait_idle(page)
     page.get_by_role("button", name="Confirm").click()
     _wait_for_annotation(e2e_db, "confirm", "E2E Analyst")
