@@ -143,6 +143,9 @@ def unplaced_control_events(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_LATEST = pd.Timestamp("2262-01-01")
+
+
 def control_intervals(events: pd.DataFrame) -> pd.DataFrame:
     """Control intervals per place (columns :data:`INTERVAL_COLUMNS`), ordered by place and time.
 
@@ -157,7 +160,8 @@ def control_intervals(events: pd.DataFrame) -> pd.DataFrame:
     ev = ev.assign(
         place_key=place_keys(ev),
         _prec=ev["date_precision"].map(_PREC_RANK).fillna(2),
-        _adate=ev["article_date"].fillna(pd.Timestamp.max),
+        # undated articles sort last; a late date valid in both ns and us units (Timestamp.max is ns-only)
+        _adate=ev["article_date"].fillna(_LATEST),
     ).sort_values(["place_key", "event_date", "_prec", "_adate", "event_id"], kind="mergesort")
     cols = ev[
         [
