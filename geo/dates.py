@@ -153,28 +153,55 @@ _REL = re.compile(
 )
 
 
-def _rel_starts() -> re.Pattern[str]:
-    """Where a relative expression can begin: a word start with a digit or one of the expressions' literal
-    first letters ("jan", "on", "last", "seit"...), derived from `_REL_PATTERNS`' parse trees.
+def _rel_prefilter() -> tuple[re.Pattern[str], list[tuple[str, set[str]]]]:
+    """Where a relative expression can begin, and the literal prefixes of each `_REL_PATTERNS` entry.
 
-    Why: `re` tries the ~15 alternatives of `_REL` at every word start (about 1 ms per KB); this zero-width
-    scan finds the few dozen word starts per KB where one can match, and `_REL` is tried only there. Any
-    match of `_REL` starts at a non-word-preceded digit or literal prefix, so nothing is missed, and the
-    same flags give the same case folding.
+    Why: `re` tries the ~15 alternatives of `_REL` at every word start (about 1 ms per KB). Every match
+    of `_REL` starts at a word start with a digit or one of the alternatives' literal first letters
+    ("jan", "on", "last", "seit"...), which we read from the patterns' parse trees: a zero-width scan for
+    those word starts, then only the alternatives that can start with the word's first letters, finds
+    the same matches (leftmost, first alternative wins) at a fraction of the cost.
     """
     from re import _parser  # noqa: PLC0415 - stdlib parse tree
 
     from geo.actors import _prefixes, _trie_regex  # noqa: PLC0415 - shared prefix helpers
 
-    prefixes: set[str] = set()
-    for _tag, pattern in _REL_PATTERNS:
-        prefixes |= _prefixes(list(_parser.parse(pattern, _FLAGS)), k=4)
+    per_tag = [(tag, _prefixes(list(_parser.parse(p, _FLAGS)), k=_REL_KEY)) for tag, p in _REL_PATTERNS]
+    prefixes = set().union(*(pre for _tag, pre in per_tag))
     prefixes.discard("")  # "" only comes from digit-led alternatives (days, years), covered by \d
     ordered = sorted(prefixes, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?=\d|" + _trie_regex(ordered) + ")", _FLAGS)
+    starts = re.compile(r"(?<![\w])(?=\d|" + _trie_regex(ordered) + ")", _FLAGS)
+    return starts, per_tag
 
 
-_REL_STARTS = _rel_starts()
+_REL_KEY = 4
+_REL_STARTS, _REL_PREFIXES = _rel_prefilter()
+_REL_BY_KEY: dict[str, re.Pattern[str] | None] = {}
+
+
+def _rel_for_key(key: str) -> re.Pattern[str] | None:
+    """`_REL` reduced to the alternatives (same order, same group names) whose matches can start with
+    `key`, the lower-cased first `_REL_KEY` characters at a position; None when none can.
+
+    Only for ASCII keys, where `str.lower` is exactly the regex's case folding (non-ASCII keys, such as a
+    long s in "ſeit", use the whole `_REL`).
+    """
+    pat = _REL_BY_KEY.get(key, False)
+    if pat is not False:
+        return pat  # type: ignore[return-value]
+    wanted = {tag for tag, pre in _REL_PREFIXES if any(key.startswith(x) for x in pre)}
+    alts = [(tag, p) for tag, p in _REL_PATTERNS if tag in wanted]
+    compiled = (
+        re.compile(
+            r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in alts) + r")(?![\w])",
+            _FLAGS,
+        )
+        if alts
+        else None
+    )
+    if len(_REL_BY_KEY) < 5000:  # keys are a word's first letters: a few hundred in practice
+        _REL_BY_KEY[key] = compiled
+    return compiled
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -462,13 +489,20 @@ def find_dates(
     end = len(text) if end is None else end
     spans: list[DateSpan] = []
     # the same matches as `_REL.finditer(text, start, end)`, trying `_REL` only where it can start
-    match = _REL.match
     last = start
     for c in _REL_STARTS.finditer(text, start, end):
         pos = c.start()
         if pos < last:
             continue
-        m = match(text, pos, end)
+        key = text[pos : pos + _REL_KEY]
+        if key.isascii():
+            key = key.lower()
+            pat = _REL_BY_KEY[key] if key in _REL_BY_KEY else _rel_for_key(key)
+            if pat is None:
+                continue
+        else:
+            pat = _REL
+        m = pat.match(text, pos, end)
         if m is None:
             continue
         last = m.end()

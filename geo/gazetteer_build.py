@@ -180,12 +180,77 @@ def topojson_features(topo: dict, obj: str) -> list[tuple[str | None, dict, Poly
             shell = ring(p[0])
             if len(shell) < 4:  # quantization collapses tiny islets to a point
                 continue
-            shells.append(Polygon(shell, [r for r in (ring(h) for h in p[1:]) if len(r) >= 4]))
+            holes = [r for r in (ring(h) for h in p[1:]) if len(r) >= 4]
+            shells.extend(split_antimeridian(shell, holes))
         if not shells:
             continue
         geom = shells[0] if len(shells) == 1 else MultiPolygon(shells)
         out.append((g.get("id"), g.get("properties") or {}, shapely.make_valid(geom)))
     return out
+
+
+def _unwrap(ring: np.ndarray) -> np.ndarray:
+    """Longitudes made continuous: a step of more than 180 degrees is a crossing of the antimeridian
+    (world-atlas stitches rings across it for spherical renderers), not a trip around the globe."""
+    ring = np.array(ring, dtype=float)
+    steps = np.diff(ring[:, 0])
+    ring[1:, 0] -= 360.0 * np.cumsum(np.round(steps / 360.0))
+    return ring
+
+
+def split_antimeridian(shell: np.ndarray, holes: list[np.ndarray] | None = None) -> list[Polygon]:
+    """One ring as planar polygons that never cross +-180 degrees of longitude.
+
+    world-atlas (TopoJSON for d3's spherical projections) stores Russia's Chukotka, Fiji's and
+    Antarctica's rings as crossing the antimeridian; read as planar polygons they wrap around the globe
+    (bands across every map, label points in Canada for Russia). The ring is unwrapped (longitudes
+    continuous, possibly beyond 180), a ring that circles a pole is closed along that pole, and the
+    result is cut at the antimeridian and the pieces shifted back into [-180, 180].
+    """
+    holes = holes or []
+    shell = np.asarray(shell, dtype=float)
+    crossing = [r for r in (shell, *holes) if len(r) > 1 and np.any(np.abs(np.diff(r[:, 0])) > 180.0)]
+    if not crossing:
+        return [Polygon(shell, holes)]
+    u = _unwrap(shell)
+    if abs(u[-1, 0] - u[0, 0]) > 180.0:  # circles a pole: close the ring along it
+        pole = -90.0 if u[:, 1].mean() < 0 else 90.0
+        u = np.vstack([u, [[u[-1, 0], pole], [u[0, 0], pole]], u[:1]])
+    lo, hi = u[:, 0].min(), u[:, 0].max()
+    inner = []
+    for h in holes:
+        h = _unwrap(h)
+        shift = 360.0 * np.round(((lo + hi) / 2 - (h[:, 0].min() + h[:, 0].max()) / 2) / 360.0)
+        h[:, 0] += shift
+        inner.append(h)
+    geom = _polygonal(shapely.make_valid(Polygon(u, inner)))
+    if geom is None:
+        return []
+    pieces: list[Polygon] = []
+    for k in range(int(np.floor((lo + 180.0) / 360.0)), int(np.floor((hi + 180.0) / 360.0)) + 1):
+        window = shapely.box(-180.0 + 360.0 * k, -90.0, 180.0 + 360.0 * k, 90.0)
+        part = _polygonal(geom.intersection(window))
+        if part is None or part.is_empty:
+            continue
+        part = shapely.transform(part, lambda xy, dx=-360.0 * k: xy + [dx, 0.0])
+        pieces.extend(q for q in getattr(part, "geoms", [part]) if q.geom_type == "Polygon" and q.area > 0)
+    return pieces
+
+
+def fix_antimeridian(geom):
+    """`split_antimeridian` applied to every ring of a (Multi)Polygon, e.g. Natural Earth provinces."""
+    if geom is None:
+        return None
+    polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+    if not any(np.any(np.abs(np.diff(np.asarray(r.coords)[:, 0])) > 180.0)
+               for q in polys if q.geom_type == "Polygon" for r in (q.exterior, *q.interiors)):  # fmt: skip
+        return geom
+    out: list[Polygon] = []
+    for q in polys:
+        if q.geom_type == "Polygon":
+            out.extend(split_antimeridian(np.asarray(q.exterior.coords),
+                                          [np.asarray(r.coords) for r in q.interiors]))  # fmt: skip
+    return shapely.make_valid(MultiPolygon(out)) if out else None
 
 
 def _polygonal(geom):
@@ -202,6 +267,31 @@ def _simplify(geom):
     if g is None or g.is_empty:
         return geom
     return shapely.set_precision(g, 1e-5)
+
+
+def country_point(geom) -> tuple[float, float]:
+    """The conventional "centre" of a country: the area centroid of its largest part (mainland USA,
+    not Alaska; European Russia and Siberia, not Chukotka), as GeoNames and the CIA Factbook place
+    country points, computed in a sinusoidal (equal-area) projection so that high latitudes do not
+    pull it north; the pole of inaccessibility (polylabel) of that part when the centroid falls outside
+    (a crescent-shaped country), so the point always lies inside the polygon."""
+    from shapely.ops import polylabel
+
+    parts = [q for q in getattr(geom, "geoms", [geom]) if q.geom_type == "Polygon"]
+
+    def to_sin(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([xy[:, 0] * np.cos(np.radians(xy[:, 1])), xy[:, 1]])
+
+    projected = [shapely.transform(q, to_sin) for q in parts]
+    k = max(range(len(parts)), key=lambda j: projected[j].area)
+    c = projected[k].centroid
+    lon = c.x / max(math.cos(math.radians(c.y)), 1e-6)
+    point = shapely.Point(lon, c.y)
+    if not (-180.0 <= lon <= 180.0) or not parts[k].contains(point):
+        point = polylabel(parts[k], tolerance=0.01)
+        if not parts[k].contains(point):
+            point = parts[k].representative_point()
+    return round(point.y, 5), round(point.x, 5)
 
 
 def _inside_point(geom, lat: float | None, lon: float | None) -> tuple[float, float]:
@@ -447,7 +537,7 @@ def build(force: bool = False) -> bool:
         cc = (p.get("iso_a2") or "").upper()
         if len(cc) != 2 or cc == "-9" or feat.get("geometry") is None:
             continue
-        geom = _polygonal(shapely.make_valid(shape(feat["geometry"])))
+        geom = _polygonal(shapely.make_valid(fix_antimeridian(shape(feat["geometry"]))))
         if geom is None or geom.is_empty:
             continue
         a1full = p.get("gn_a1_code") or ""
@@ -493,7 +583,7 @@ def build(force: bool = False) -> bool:
             continue
         if geom is not None and not geom.is_empty:
             geom = _simplify(geom)
-            lat, lon = _inside_point(geom, None, None)
+            lat, lon = country_point(geom)
         else:
             caps = [j for j in by_cc.get(iso, ()) if b.fc[j] == FC_PPLC]
             if not caps:
