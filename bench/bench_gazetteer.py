@@ -41,7 +41,7 @@ def _sample_names(gaz, n: int, seed: int = 7) -> list[str]:
     import numpy as np
 
     rng = random.Random(seed)
-    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc != 3) & (gaz._fc != 4))[0].tolist()  # populated
+    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc != 3) & (gaz._fc != 4) & (gaz._fc < 21))[0].tolist()  # populated
     rng.shuffle(idx)
     names, seen = [], set()
     for i in idx:

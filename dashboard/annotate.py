@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.model import EVENT_KINDS
-from geo.store import AnnotationError, Store
+from geo.store import AnnotationError, Store, place_fields
 
 PRECISIONS = ["day", "month", "year"]
 
@@ -106,14 +106,14 @@ def _cb_edit_event(store: Store, row: dict, analyst: str, prefix: str) -> None:
     if kind and kind != row.get("kind"):
         changes["kind"] = kind
     actor = (st.session_state.get(f"{prefix}_actor") or "").strip()
-    if actor != _s(row.get("actor")):
+    if actor != as_text(row.get("actor")):
         changes["actor"] = actor or None
     date = st.session_state.get(f"{prefix}_date")  # None when the analyst clears the field
     old_date = _date(row.get("event_date"))
     if date != old_date:
         changes["event_date"] = date.isoformat() if date else None
     precision = st.session_state.get(f"{prefix}_precision") if date else None
-    if precision != (_s(row.get("date_precision")) or None):
+    if precision != (as_text(row.get("date_precision")) or None):
         changes["date_precision"] = precision
     if not changes:
         _flash("err", "Nothing changed")
@@ -130,7 +130,7 @@ def _cb_note(store: Store, target_type: str, row: dict, analyst: str, key: str) 
         st.session_state[key] = ""
 
 
-def _s(value: Any) -> str:
+def as_text(value: Any) -> str:
     """A display/compare string; None, NaN and NA become ''."""
     if value is None:
         return ""
@@ -176,18 +176,7 @@ def gazetteer_search(query: str, limit: int = 10) -> list[dict]:
     out: list[dict] = []
     for item in list(results)[:limit]:
         place = getattr(item, "place", item)  # Candidate or Place
-        out.append(
-            {
-                "geonameid": int(place.geonameid),
-                "name": place.name,
-                "latitude": float(place.latitude),
-                "longitude": float(place.longitude),
-                "country_code": place.country_code,
-                "admin1_code": place.admin1_code or None,
-                "feature_code": place.feature_code,
-                "population": getattr(place, "population", 0),
-            }
-        )
+        out.append({**place_fields(place), "population": getattr(place, "population", 0)})
     return out
 
 
@@ -219,13 +208,14 @@ def panel_key(target_type: str, target_key: str) -> str:
 
 def describe(target_type: str, row: dict) -> str:
     if target_type == "mention":
-        where = _s(row.get("name")) or "unresolved"
-        return f"Mention **{_s(row.get('text'))}** → {where} ({_s(row.get('country_code')) or '?'})"
+        where = as_text(row.get("name")) or "unresolved"
+        return f"Mention **{as_text(row.get('text'))}** → {where} ({as_text(row.get('country_code')) or '?'})"
     date = _date(row.get("event_date"))
-    place = _s(row.get("place")) or _s(row.get("place_text")) or "?"
+    place = as_text(row.get("place")) or as_text(row.get("place_text")) or "?"
     return (
-        f"Event **{_s(row.get('kind'))}** at **{place}** by {_s(row.get('actor')) or 'unknown actor'}, "
-        f"{date.isoformat() if date else 'undated'} ({_s(row.get('date_precision')) or '-'})"
+        f"Event **{as_text(row.get('kind'))}** at **{place}** "
+        f"by {as_text(row.get('actor')) or 'unknown actor'}, "
+        f"{date.isoformat() if date else 'undated'} ({as_text(row.get('date_precision')) or '-'})"
     )
 
 
@@ -242,8 +232,8 @@ def render_panel(
     """The controls for one target. `key` makes widget keys unique per target."""
     st.markdown(describe(target_type, row))
     st.caption(
-        f"Status: {_s(row.get('status')) or 'auto'}"
-        + (f" · notes: {_s(row.get('notes'))}" if _s(row.get("notes")) else "")
+        f"Status: {as_text(row.get('status')) or 'auto'}"
+        + (f" · notes: {as_text(row.get('notes'))}" if as_text(row.get("notes")) else "")
     )
     if target_type == "event" and row.get("evidence"):
         st.markdown(f"> {row['evidence']}")
@@ -310,7 +300,7 @@ def render_panel(
         with st.expander("Edit event (kind, actor, date, precision)"):
             kind = row.get("kind") if row.get("kind") in EVENT_KINDS else "other"
             st.selectbox("Kind", list(EVENT_KINDS), index=list(EVENT_KINDS).index(kind), key=f"{key}_kind")
-            st.text_input("Actor", value=_s(row.get("actor")), key=f"{key}_actor")
+            st.text_input("Actor", value=as_text(row.get("actor")), key=f"{key}_actor")
             old = _date(row.get("event_date"))
             st.date_input(
                 "Date (clear it for an undated event)",

@@ -23,6 +23,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import annotate, data, ingest, mapview, reader, urlstate  # noqa: E402
+from dashboard.annotate import as_text  # noqa: E402
 from dashboard.urlstate import ViewState  # noqa: E402
 from geo.store import AnnotationError, Store  # noqa: E402
 
@@ -111,9 +112,9 @@ def _mention_chosen(mentions: pd.DataFrame) -> None:
 
 
 def _event_label(r: dict) -> str:
-    evidence = _text(r.get("evidence"))[:80]
-    actor = _text(r.get("actor")) or "unknown actor"
-    return f"#{r.get('event_id')} {_text(r.get('kind'))} {_text(r.get('place'))} ({actor}): {evidence}"
+    evidence = as_text(r.get("evidence"))[:80]
+    actor = as_text(r.get("actor")) or "unknown actor"
+    return f"#{r.get('event_id')} {as_text(r.get('kind'))} {as_text(r.get('place'))} ({actor}): {evidence}"
 
 
 def _undated_chosen() -> None:
@@ -243,18 +244,6 @@ def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
-def _text(value: object) -> str:
-    """A display string; missing values (None, NaN, NA) become ''."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
 def _near(df: pd.DataFrame | None, lat: float, lon: float) -> pd.DataFrame:
     if df is None or len(df) == 0:
         return pd.DataFrame()
@@ -300,7 +289,8 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
                 f"{mapview._date_text(rec.get('since'), rec.get('since_precision'))}"
             )
             if rec.get("evidence"):
-                st.caption(f"“{rec['evidence']}” — {_text(rec.get('title')) or _text(rec.get('source'))}")
+                origin = as_text(rec.get("title")) or as_text(rec.get("source"))
+                st.caption(f"“{rec['evidence']}” — {origin}")
         ev_here = _near(events_all[events_all["latitude"].notna()], lat, lon)
         me_here = _near(mentions_all[mentions_all["latitude"].notna()], lat, lon)
         targets += [("event", r) for r in ev_here.to_dict("records")]
@@ -322,14 +312,14 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
 
     def label(option: str) -> str:
         t, r = by_id[option]
-        article = _text(r.get("title")) or _text(r.get("source"))
+        article = as_text(r.get("title")) or as_text(r.get("source"))
         if t == "event":
             return (
-                f"event #{r.get('event_id')}: {_text(r.get('kind'))} "
-                f"{_text(r.get('place')) or _text(r.get('place_text'))} "
-                f"({_text(r.get('actor')) or 'unknown actor'}) · {article}"
+                f"event #{r.get('event_id')}: {as_text(r.get('kind'))} "
+                f"{as_text(r.get('place')) or as_text(r.get('place_text'))} "
+                f"({as_text(r.get('actor')) or 'unknown actor'}) · {article}"
             )
-        return f"mention: “{_text(r.get('text'))}” at {r.get('start')} in {article}"
+        return f"mention: “{as_text(r.get('text'))}” at {r.get('start')} in {article}"
 
     options = list(by_id)
     wanted = f"{selected['type']}|{selected['key']}" if selected else None
@@ -425,7 +415,7 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
         st.warning("That article is not in the store.")
         return
     mentions = store.mentions_df(aid)
-    st.markdown(f"#### {_text(art.get('title')) or Path(str(art.get('source'))).name}")
+    st.markdown(f"#### {as_text(art.get('title')) or Path(str(art.get('source'))).name}")
     st.caption(
         f"{art.get('source')} · {art.get('language') or '?'} · {reader.article_label(art).split(' · ')[0]}"
     )
@@ -440,7 +430,7 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
                 if k is None
                 else (
                     f"{by_key[k]['text']} (at {by_key[k]['start']}) → "
-                    f"{_text(by_key[k].get('name')) or 'unresolved'} "
+                    f"{as_text(by_key[k].get('name')) or 'unresolved'} "
                     f"[{reader.STATUS_LABEL[reader.mention_status(by_key[k])]}]"
                 )
             ),

