@@ -41,7 +41,8 @@ def _sample_names(gaz, n: int, seed: int = 7) -> list[str]:
     import numpy as np
 
     rng = random.Random(seed)
-    idx = np.nonzero((gaz._pop >= 1000) & (gaz._fc != 3) & (gaz._fc != 4) & (gaz._fc < 21))[0].tolist()  # populated
+    populated = (gaz._fc != 3) & (gaz._fc != 4) & (gaz._fc < 21)  # not provinces, countries, continents
+    idx = np.nonzero((gaz._pop >= 1000) & populated)[0].tolist()
     rng.shuffle(idx)
     names, seen = [], set()
     for i in idx:

@@ -177,6 +177,7 @@ def _rel_prefilter() -> tuple[re.Pattern[str], list[tuple[str, set[str]]]]:
 _REL_KEY = 4
 _REL_STARTS, _REL_PREFIXES = _rel_prefilter()
 _REL_BY_KEY: dict[str, re.Pattern[str] | None] = {}
+_REL_BY_TAGS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
 
 def _rel_for_key(key: str) -> re.Pattern[str] | None:
@@ -184,24 +185,27 @@ def _rel_for_key(key: str) -> re.Pattern[str] | None:
     `key`, the lower-cased first `_REL_KEY` characters at a position; None when none can.
 
     Only for ASCII keys, where `str.lower` is exactly the regex's case folding (non-ASCII keys, such as a
-    long s in "ſeit", use the whole `_REL`).
+    long s in "ſeit", use the whole `_REL`). Patterns are compiled once per set of alternatives (numbers
+    make many keys but few sets).
     """
     pat = _REL_BY_KEY.get(key, False)
     if pat is not False:
         return pat  # type: ignore[return-value]
-    wanted = {tag for tag, pre in _REL_PREFIXES if any(key.startswith(x) for x in pre)}
-    alts = [(tag, p) for tag, p in _REL_PATTERNS if tag in wanted]
-    compiled = (
-        re.compile(
-            r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in alts) + r")(?![\w])",
-            _FLAGS,
+    tags = tuple(tag for tag, pre in _REL_PREFIXES if any(key.startswith(x) for x in pre))
+    compiled = _REL_BY_TAGS.get(tags, False)
+    if compiled is False:
+        alts = [(tag, p) for tag, p in _REL_PATTERNS if tag in tags]
+        compiled = _REL_BY_TAGS[tags] = (
+            re.compile(
+                r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in alts) + r")(?![\w])",
+                _FLAGS,
+            )
+            if alts
+            else None
         )
-        if alts
-        else None
-    )
-    if len(_REL_BY_KEY) < 5000:  # keys are a word's first letters: a few hundred in practice
+    if len(_REL_BY_KEY) < 20_000:  # keys are a word's first letters: bounded, but keep it so
         _REL_BY_KEY[key] = compiled
-    return compiled
+    return compiled  # type: ignore[return-value]
 
 _NUMBER_WORDS = {
     "a": 1,

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from geo.actors import ActorContext, ActorMatch, FastAlternation
-from geo.dates import find_dates, parse_marker
+from geo.dates import DateSpan, find_dates, parse_marker
 from geo.model import Article, DatePrecision, Event, Mention
 
 __all__ = ["extract_events", "split_sentences", "TRIGGERS"]
@@ -122,6 +122,12 @@ _MONTH_WORDS = re.compile(
     r"January|February|March|June|July|October|December|Jahrhundert|Jahrestag|Mal|Platz|Stock|Tag)\b"
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*|\n")
+# the splitter's small look-arounds, compiled once (it runs over every article)
+_NEXT_CHAR = re.compile(r"[ \t]*(\S)")
+_RUN_ON_NEXT = re.compile(r"[A-ZÄÖÜ][a-zäöüß]")
+_WORD_BEFORE = re.compile(r"([A-Za-zÄÖÜäöüß]+)$")
+_NEXT_AFTER_PUNCT = re.compile(r"\s*([\"'“„‚‘«(\[]?)(\S)")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
 def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -137,7 +143,7 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
         b = m.end()
         if m.group(0) == "\n":
             prev = text[m.start() - 1] if m.start() > 0 else ""
-            nxt = re.match(r"[ \t]*(\S)", text[b : b + 40])
+            nxt = _NEXT_CHAR.match(text[b : b + 40])
             if prev and (prev.islower() or prev in ",-–(") and nxt and nxt.group(1).islower():
                 continue  # a hard-wrapped line inside a sentence
             _push(text, start, m.start(), spans)
@@ -147,18 +153,18 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
         after = text[b : b + 3]
         if b < n and not after[:1].isspace():
             # no space: only a run-on "word.Word" is a boundary ("U.S.", "dw.com", "2.500" are not)
-            if not (m.group(0)[0] in ".!?" and re.match(r"[A-ZÄÖÜ][a-zäöüß]", after)):
+            if not (m.group(0)[0] in ".!?" and _RUN_ON_NEXT.match(after)):
                 continue
-            word = re.search(r"([A-Za-zÄÖÜäöüß]+)$", text[max(0, m.start() - 30) : m.start()])
+            word = _WORD_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
             if not word or len(word.group(1)) < 2 or word.group(1).lower() in _ABBREV:
                 continue
         else:
-            nxt_m = re.match(r"\s*([\"'“„‚‘«(\[]?)(\S)", text[b : b + 60])
+            nxt_m = _NEXT_AFTER_PUNCT.match(text[b : b + 60])
             if nxt_m is None:
                 continue
             nxt_ch = nxt_m.group(2)
             if m.group(0).startswith("."):
-                tok = re.search(r"(\S+)$", text[max(0, m.start() - 30) : m.start()])
+                tok = _TOKEN_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
                 token = tok.group(1) if tok else ""
                 bare = token.strip("\"'“„(").replace(".", "").lower()
                 if bare in _ABBREV or (len(bare) == 1 and bare.isalpha()):
@@ -411,6 +417,11 @@ _NEEDS_AGENT = {
     "lost_to",
 }
 _NOMINAL_AGENT = re.compile(r"\b(?:by|to|durch|an)\s+(?:the\s+|die\s+|den\s+|der\s+)?$", _I)
+_AN_BEFORE = re.compile(r"\ban\s+(?:die|den|der)?\s*$", _I)
+_BY_TO_BEFORE = re.compile(r"\b(?:by|to)\s+(?:the\s+)?$", _I)
+_VON_BEFORE = re.compile(r"\b(?:von|vom|durch)\s+(?:den\s+|der\s+|dem\s+|die\s+)?$", _I)
+_TO_BEFORE = re.compile(r"\b(?:to|zu)\s+$")
+_BY_AFTER = re.compile(r"\s*by\b", _I)
 _SOURCE_INTRO = re.compile(r"\b(?:from|von|vom|aus)\s+(?:the\s+|den\s+|der\s+|dem\s+)?$", _I)
 
 _NEAR_BEFORE = re.compile(
@@ -475,14 +486,36 @@ def _prec(m: Mention) -> int:
     return m.place.where_precision if m.place is not None else 9
 
 
-def _classify(text: str, m: Mention, sent_start: int, sent_end: int, trig_s: int, trig_e: int) -> _Cand:
+def _looks(text: str, m: Mention, sent_start: int, sent_end: int) -> tuple[bool, bool, bool]:
+    """(near, in_before, speech) of a mention in its sentence: the same for every trigger there."""
     before = text[max(sent_start, m.start - 80) : m.start]
     low = before.lower()
     # `$`-anchored searches are slow; a substring test rules most windows out first
     near = any(k in low for k in _NEAR_KEYS) and bool(_NEAR_BEFORE.search(before))
     in_before = bool(_IN_BEFORE.search(before[-40:]))
-    window = text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)]
-    speaker = in_before and bool(_SPEECH.search(window)) and not (m.start < trig_e and m.end > trig_s)
+    speech = in_before and bool(
+        _SPEECH.search(text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)])
+    )
+    return near, in_before, speech
+
+
+def _classify(
+    text: str,
+    m: Mention,
+    sent_start: int,
+    sent_end: int,
+    trig_s: int,
+    trig_e: int,
+    looks: dict[tuple[int, int], tuple[bool, bool, bool]] | None = None,
+) -> _Cand:
+    """A mention as a candidate for a trigger's place; `looks` caches the trigger-independent part."""
+    got = looks.get((m.start, m.end)) if looks is not None else None
+    if got is None:
+        got = _looks(text, m, sent_start, sent_end)
+        if looks is not None:
+            looks[(m.start, m.end)] = got
+    near, in_before, speech = got
+    speaker = speech and not (m.start < trig_e and m.end > trig_s)
     container = in_before and _prec(m) >= 4
     if m.start < trig_e and m.end > trig_s:  # inside a split trigger: "zogen sich aus Cherson zurück"
         side, dist = "after", 0
@@ -579,7 +612,7 @@ def _pick_actor(
     # Agent slot after the trigger: "by X", "fell to X", "fiel an X", "von den Taliban eingenommen"
     if voice == "fell_any":
         for a in after:
-            if re.search(r"\ban\s+(?:die|den|der)?\s*$", text[max(trig_e, a.start - 12) : a.start], _I):
+            if _AN_BEFORE.search(text[max(trig_e, a.start - 12) : a.start]):
                 return value(a)
     if voice == "nominal":  # "the fall of Herat to the Taliban", "Einnahme von Bachmut durch Wagner"
         for a in after:
@@ -592,17 +625,13 @@ def _pick_actor(
             if len(gap) <= 60 and (
                 voice == "fell"
                 or _AGENT_INTRO.match(gap)
-                or re.search(r"\b(?:by|to)\s+(?:the\s+)?$", gap, _I)
+                or _BY_TO_BEFORE.search(gap)
             ):
                 if a.kind != "pronoun" or voice == "fell":
                     return value(a)
         if passive and voice == "de":
             for a in reversed(before):
-                if re.search(
-                    r"\b(?:von|vom|durch)\s+(?:den\s+|der\s+|dem\s+|die\s+)?$",
-                    text[max(0, a.start - 12) : a.start],
-                    _I,
-                ):
+                if _VON_BEFORE.search(text[max(0, a.start - 12) : a.start]):
                     return value(a)
         if voice == "fell" or (passive and voice != "de"):
             return None, None, 0.7
@@ -625,7 +654,13 @@ def _pick_actor(
 
 
 def _pick_date(
-    article: Article, text: str, s: int, e: int, trig_s: int, allow_since: bool = False
+    article: Article,
+    text: str,
+    s: int,
+    e: int,
+    trig_s: int,
+    allow_since: bool = False,
+    cache: dict[tuple[int, int], list[DateSpan]] | None = None,
 ) -> tuple[dt.date | None, DatePrecision | None, str | None]:
     """(date, precision, the words that dated it) for a trigger: the nearest date expression in its clause,
     else the article's date (expression None).
@@ -636,9 +671,13 @@ def _pick_date(
     """
     base, base_prec = article.date, article.date_precision
     ds, de = max(s, trig_s - 250), min(e, trig_s + 250)  # a date far from the trigger is not its date
-    spans = [
-        d for d in find_dates(text, ds, de, base=base, base_precision=base_prec) if allow_since or not d.since
-    ]
+    # the triggers of one sentence usually share the window: its dates are found once (`cache`)
+    found = cache.get((ds, de)) if cache is not None else None
+    if found is None:
+        found = find_dates(text, ds, de, base=base, base_precision=base_prec)
+        if cache is not None:
+            cache[(ds, de)] = found
+    spans = [d for d in found if allow_since or not d.since]
     if base is not None:
         spans = [d for d in spans if d.date is None or d.date <= base]
 
@@ -759,6 +798,7 @@ def extract_events(
     ctx = ActorContext(text, country_name=country_name or _main_country(mentions))
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
+    date_cache: dict[tuple[int, int], list[DateSpan]] = {}
 
     for s0, e0 in split_sentences(text, body):
         lo = bisect.bisect_left(trig_starts, s0)
@@ -776,20 +816,18 @@ def extract_events(
             if not ms:
                 continue
             sent_actors = ctx.in_span(s, e)
+            # a place name inside a named actor ("Afghan forces") is never the event's place
+            named_spans = [(a.start, a.end) for a in sent_actors if a.kind in ("armed_group", "state")]
+            sent_ms = [
+                m for m in ms if not any(_overlaps(m.start, m.end, a_s, a_e) for a_s, a_e in named_spans)
+            ]
+            if not sent_ms:
+                continue
+            # per mention: its context in this sentence, shared by the triggers
+            looks: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
             for tm in unit_triggers:
                 trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
                 ts, te = tm.span()
-                sent_ms = [
-                    m
-                    for m in ms
-                    if not any(
-                        _overlaps(m.start, m.end, a.start, a.end)
-                        for a in sent_actors
-                        if a.kind in ("armed_group", "state")
-                    )
-                ]
-                if not sent_ms:
-                    continue
                 pre = text[max(s, ts - 60) : ts]
                 clause_pre = _CLAUSE_STOP.split(pre)[-1]
                 if _NEGATION.search(clause_pre[-40:]):
@@ -799,14 +837,14 @@ def extract_events(
                     if kind == "captured":
                         kind = "attacked"
                     factor *= 0.8
-                elif _MODAL.search(clause_pre[-30:]) or re.search(r"\b(?:to|zu)\s+$", clause_pre):
+                elif _MODAL.search(clause_pre[-30:]) or _TO_BEFORE.search(clause_pre):
                     continue  # forecasts, plans, conditions ("could fall", "plans to withdraw"): no event
                 passive = False
                 if trig.voice == "active":
                     # "was captured" is passive, "are conquering" is not
                     participle = not tm.group(0).split()[0].lower().endswith("ing")
                     passive = participle and (
-                        bool(_PASSIVE_EN.search(pre)) or bool(re.match(r"\s*by\b", text[te : te + 6], _I))
+                        bool(_PASSIVE_EN.search(pre)) or bool(_BY_AFTER.match(text[te : te + 6]))
                     )
                 elif trig.voice == "de":
                     passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
@@ -822,7 +860,7 @@ def extract_events(
                     "de": "any",
                     "ceasefire": "any",
                 }[trig.voice]
-                cands = [_classify(text, m, s, e, ts, te) for m in sent_ms]
+                cands = [_classify(text, m, s, e, ts, te, looks) for m in sent_ms]
                 cands = _slot_filter(text, cands, trig, kind, passive, s, e, te)
                 chosen, group = _pick_place(text, cands, prefer, kind)
                 if chosen is None:
@@ -842,7 +880,9 @@ def extract_events(
                 )
                 if actor_text is None and trig.name in _NEEDS_AGENT:
                     continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture
-                date, date_prec, date_expr = _pick_date(article, text, s, e, ts, trig.name in _STATE_TRIGGERS)
+                date, date_prec, date_expr = _pick_date(
+                    article, text, s, e, ts, trig.name in _STATE_TRIGGERS, date_cache
+                )
                 for c in group:
                     m = c.mention
                     place = m.place

@@ -109,7 +109,8 @@ GB_CONSTITUENTS = {  # geonunit: (geonameid, admin1 code, German name)
 # countries' polygons (the same rule as country points), ids are stable negative hashes.
 REGIONS = {  # name: (member ISO codes, further names: English and German news usage)
     "Middle East": (
-        ("BH", "CY", "EG", "IR", "IQ", "IL", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "AE", "YE"),
+        ("BH", "CY", "EG", "IR", "IQ", "IL", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "AE",
+         "YE"),  # fmt: skip
         ("Mideast", "Mid-East", "Naher Osten", "Nahen Osten", "Nahost"),
     ),
 }
@@ -558,6 +559,7 @@ def build(force: bool = False) -> bool:
     prov_rows = []  # (place index, geometry)
     used_gids = set(b.by_gid)
     gb_parts: dict[str, list] = defaultdict(list)
+    prom_override: dict[int, float] = {}  # place index -> prominence, where feature code + population mislead
     for feat in sorted(ne["features"], key=lambda f: f["properties"].get("adm1_code") or ""):
         p = feat["properties"]
         cc = (p.get("iso_a2") or "").upper()
@@ -603,6 +605,10 @@ def build(force: bool = False) -> bool:
         lat, lon = country_point(g)
         i = b.add(gid, unit, lat, lon, 0, FC_ADM1, "GB", a1)
         b.add_name(i, name_de, KIND_MAIN)
+        # a nation of millions, not a county: rank it by the people of its GeoNames places, so that
+        # "England" (also an ordinary word in news) stays credible against the common-word discount
+        people = sum(b.pop[j] for j in by_a1.get(("GB", a1), ()))
+        prom_override[i] = max(prominence(FC_ADM1, 0), math.log10(max(people, 1)))
         by_a1[("GB", a1)].append(i)
         prov_rows.append((i, g, "Country", name_de))
 
@@ -701,6 +707,8 @@ def build(force: bool = False) -> bool:
     fc = np.asarray(b.fc, dtype=np.uint8)
     pop = np.asarray(b.pop, dtype=np.int64)
     prom = np.asarray([prominence(int(f), int(p)) for f, p in zip(fc, pop, strict=True)], dtype=np.float32)
+    for i, value in prom_override.items():
+        prom[i] = value
     cc_table = sorted(set(b.cc))
     cc_pos = {c: k for k, c in enumerate(cc_table)}
     a1_table = sorted(set(b.a1))
@@ -877,7 +885,8 @@ def build(force: bool = False) -> bool:
             "gets it from the capital named in the GeoNames country list. Province seats are PPLA places.",
             f"Polygons simplified with tolerance {SIMPLIFY_DEG} degrees.",
             "Provinces use Natural Earth gn_id as geonameid where present and unique, else -ne_id.",
-            "Rings crossing the antimeridian (world-atlas Russia, Fiji, Antarctica) are cut at +-180 degrees.",
+            "Rings crossing the antimeridian (world-atlas Russia, Fiji, Antarctica) are cut at +-180 "
+            "degrees.",
             "Country points: area centroid of the largest part (equal-area), polylabel if outside it.",
             "United Kingdom: Natural Earth's GB units are kept and also dissolved into England, Scotland, "
             "Wales and Northern Ireland (GeoNames ADM1 ids and codes).",

@@ -103,16 +103,26 @@ class _Group:
     names: frozenset[str] = frozenset()
 
 
+# Literal words the `$`-anchored look-behind patterns need: a C-speed substring test skips the regex
+# (which tries every position of the window) for the many mentions without them.
+_PROVINCE_BEFORE_WORDS = ("Provinz", "rovince of", "overnorate of", "ouvernement", "Oblast")
+_CITY_BEFORE_WORDS = ("ity of", "own of", "Stadt", "illage of", "Dorf")
+
+
 def _hint(article: Article, m: Mention) -> str | None:
     text = article.text
     before = text[max(0, m.start - 30) : m.start]
     after = text[m.end : m.end + 20]
     low = m.text.lower()
-    if low.endswith((" province", " governorate", " oblast", " state")) or _PROVINCE_BEFORE.search(before):
+    if low.endswith((" province", " governorate", " oblast", " state")) or (
+        any(w in before for w in _PROVINCE_BEFORE_WORDS) and _PROVINCE_BEFORE.search(before)
+    ):
         return "province"
     if _PROVINCE_AFTER.match(after):
         return "province"
-    if _CITY_BEFORE.search(before) or _CITY_AFTER.match(after):
+    if (any(w in before for w in _CITY_BEFORE_WORDS) and _CITY_BEFORE.search(before)) or _CITY_AFTER.match(
+        after
+    ):
         return "city"
     return None
 
@@ -263,12 +273,11 @@ def resolve_mentions(article: Article, mentions: list[Mention]) -> list[Mention]
         datelines_only = all(m.role == "dateline" for m in g.mentions)
         g.weight = (0.3 if datelines_only else 1.0) * min(2.0, 1.0 + 0.25 * (len(g.mentions) - 1))
         g.names = _name_keys(g.mentions)
-        if g.candidates:
-            g.best = max(
-                range(len(g.candidates)), key=lambda k, g=g: _log_base(g.candidates[k], g.hint, g.names)
-            )
     posts: dict[int, list[float]] = {}
     bases = {gid: [_log_base(c, g.hint, g.names) for c in g.candidates] for gid, g in enumerate(groups)}
+    for gid, g in enumerate(groups):
+        if g.candidates:  # the best candidate without context (first of equals, as `max` picks)
+            g.best = max(range(len(g.candidates)), key=bases[gid].__getitem__)
     for _ in range(2):
         ctx = _context(groups)
         for gid, g in enumerate(groups):

@@ -269,3 +269,98 @@ def test_memoised_lookups_are_equal_and_independent(gaz: Gazetteer) -> None:
     assert gaz.lookup("Kunduz", country_codes=["AF"], limit=1)[0].place.country_code == "AF"
     with pytest.raises(AttributeError):
         again[0].score = 0.0  # type: ignore[misc]  # Match objects are shared, hence frozen
+
+
+# ---- boundaries and points that a map or a "where is it" question would show wrong
+
+
+def test_every_country_point_lies_inside_its_country(gaz: Gazetteer, countries) -> None:
+    """~250 countries: the point a country name resolves to is inside the country's own polygon (so
+    within its bounding box); Russia's was once a point in Canada because of antimeridian wrapping."""
+    outside = []
+    for gid, row in countries.iterrows():
+        place = gaz.get(int(gid))
+        if not row.geometry.contains(Point(place.longitude, place.latitude)):
+            outside.append((row["name"], place.latitude, place.longitude))
+    assert outside == []
+    assert len(countries) > 200
+
+
+def _parts(geom):
+    return list(getattr(geom, "geoms", [geom]))
+
+
+@pytest.mark.parametrize("layer", ["countries", "provinces"])
+def test_no_polygon_wraps_around_the_globe(gaz: Gazetteer, layer: str) -> None:
+    """A part spanning more than 180 degrees of longitude is a ring read across the antimeridian (it
+    draws as a band across every map). Antarctica's ring around the South Pole is the one exception."""
+    frame = getattr(gaz, layer)()
+    wide = [
+        (row["name"], round(part.bounds[2] - part.bounds[0]))
+        for row in frame.itertuples(index=False)
+        for part in _parts(row.geometry)
+        if part.bounds[2] - part.bounds[0] > 180 and part.bounds[1] > -89.9
+    ]
+    assert wide == []
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "where"),
+    [
+        ("Russia", "RU", (60.0, 100.0)),  # GeoNames/CIA Factbook country centre
+        ("United States", "US", (39.8, -98.6)),  # geographic centre of the contiguous US (Kansas)
+        ("China", "CN", (35.0, 105.0)),
+        ("Fiji", "FJ", (-17.8, 178.0)),  # Viti Levu, Fiji's main island
+    ],
+)
+def test_country_points_are_near_the_conventional_centre(gaz: Gazetteer, name, cc, where) -> None:
+    m = best(gaz, name)
+    assert (m.place.country_code, m.place.feature_code) == (cc, "PCLI")
+    assert km((m.place.latitude, m.place.longitude), where) < 500, m.place
+    assert gaz.country_at(m.place.latitude, m.place.longitude).country_code == cc
+
+
+def test_russia_spans_chukotka_on_both_sides_of_the_antimeridian(gaz: Gazetteer) -> None:
+    assert gaz.country_at(66.0, 172.0).country_code == "RU"  # Chukotka west of 180 degrees
+    assert gaz.country_at(65.8, -173.0).country_code == "RU"  # and east of it
+    assert gaz.country_at(50.0, -100.0).country_code == "CA"  # and Canada is Canada
+
+
+# ---- names news uses that the sources lack
+
+
+@pytest.mark.parametrize(
+    ("name", "cc"),
+    [("Britain", "GB"), ("Great Britain", "GB"), ("Großbritannien", "GB"), ("Vereinigtes Königreich", "GB"),
+     ("Vereinigte Staaten", "US"), ("Weißrussland", "BY"), ("Tschechien", "CZ"), ("Holland", "NL")],
+)  # fmt: skip
+def test_country_names_from_news(gaz: Gazetteer, name: str, cc: str) -> None:
+    m = best(gaz, name)
+    assert (m.place.country_code, m.place.feature_code) == (cc, "PCLI")
+    assert m.score >= ACCEPT_SCORE
+
+
+@pytest.mark.parametrize("name", ["England", "Scotland", "Wales", "Northern Ireland", "Schottland"])
+def test_uk_constituent_countries_are_gb_provinces(gaz: Gazetteer, provinces, name: str) -> None:
+    m = best(gaz, name)
+    assert (m.place.country_code, m.place.feature_code) == ("GB", "ADM1")
+    assert provinces.loc[m.place.geonameid, "geometry"].contains(Point(m.place.longitude, m.place.latitude))
+    assert m.score >= ACCEPT_SCORE
+
+
+def test_london_lies_in_england(gaz: Gazetteer) -> None:
+    london = best(gaz, "London", country_codes=["GB"]).place
+    assert gaz.province_of(london).name == "England"
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "where"),
+    [("Africa", "CONT", (0.0, 20.0)), ("Afrika", "CONT", (0.0, 20.0)), ("Europe", "CONT", (50.0, 10.0)),
+     ("Europa", "CONT", (50.0, 10.0)), ("Asia", "CONT", (35.0, 90.0)), ("Middle East", "RGN", (29.0, 45.0)),
+     ("Naher Osten", "RGN", (29.0, 45.0)), ("Nahost", "RGN", (29.0, 45.0))],
+)  # fmt: skip
+def test_continents_and_regions_are_not_towns(gaz: Gazetteer, name: str, code: str, where) -> None:
+    m = best(gaz, name)
+    assert (m.place.feature_class, m.place.feature_code) == ("L", code)
+    assert km((m.place.latitude, m.place.longitude), where) < 1500
+    assert m.score >= ACCEPT_SCORE
