@@ -207,6 +207,7 @@ def _rel_for_key(key: str) -> re.Pattern[str] | None:
         _REL_BY_KEY[key] = compiled
     return compiled  # type: ignore[return-value]
 
+
 _NUMBER_WORDS = {
     "a": 1,
     "one": 1,

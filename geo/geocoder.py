@@ -228,7 +228,7 @@ def location_to_json(query: str, location: Location | None) -> dict[str, Any] | 
         "name": raw["name"],
         "lat": location.latitude,
         "lon": location.longitude,
-        "country_code": raw["country_code"],
+        "country_code": raw["country_code"] or None,  # null for continents and regions
         "admin1": raw["admin1"] or None,
         "geonameid": raw["geonameid"],
         "feature_code": raw["feature_code"],

@@ -103,7 +103,7 @@ class _Group:
     names: frozenset[str] = frozenset()
 
 
-# Literal words the `$`-anchored look-behind patterns need: a C-speed substring test skips the regex
+# Literal words the `$`-anchored "before" patterns need: a C-speed substring test skips the regex
 # (which tries every position of the window) for the many mentions without them.
 _PROVINCE_BEFORE_WORDS = ("Provinz", "rovince of", "overnorate of", "ouvernement", "Oblast")
 _CITY_BEFORE_WORDS = ("ity of", "own of", "Stadt", "illage of", "Dorf")

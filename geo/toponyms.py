@@ -594,13 +594,15 @@ def find_mentions(article: Article) -> list[Mention]:
     mentions = _abbreviations(text, toks, lookup)
     taken = [(m.start, m.end) for m in mentions]
     n = len(toks)
+    first_len = index.first_len
     i = 0
     while i < n:
         t = toks[i]
-        if (taken and _overlaps(taken, t.start, t.end)) or i in person:
+        # lower-case words start no name (an all-caps token is capitalised too): skipped first
+        if not t.cap or (taken and _overlaps(taken, t.start, t.end)) or i in person:
             i += 1
             continue
-        if not (t.cap or t.upper) or t.key not in index.first_len and not _maybe_other(t, index, language):
+        if t.key not in first_len and not _maybe_other(t, index, language):
             i += 1
             continue
         span = _longest(text, toks, i, index, language)
@@ -704,13 +706,15 @@ def _accept(
     single = span.first == span.last
     if _overlaps(actors, span.start, span.end):
         return None
-    if any(k in person for k in range(span.first, span.last + 1)):
+    if (span.first in person) if single else any(k in person for k in range(span.first, span.last + 1)):
         return None
     if single and (first.key in person_names or (span.how == "genitive" and first.key[:-1] in person_names)):
         return None
     # All-caps words are acronyms (IS, EU, ISIS-ANGRIFFE) unless the gazetteer writes them so or a
     # dateline does ("KABUL, Aug 13 (Reuters)").
-    if any(toks[k].upper for k in range(span.first, span.last + 1)) and not span.dateline:
+    if (first.upper if single else any(toks[k].upper for k in range(span.first, span.last + 1))) and not (
+        span.dateline
+    ):
         if not (single and first.text in index.caps):
             return None
     if single and len(first.key) < 3 and first.text not in index.caps:

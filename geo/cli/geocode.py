@@ -66,7 +66,7 @@ def _table(queries: list[str], records: list[dict | None]) -> str:
                 r["name"],
                 f"{r['lat']:.5f}",
                 f"{r['lon']:.5f}",
-                r["country_code"],
+                r["country_code"] or "",
                 r["admin1"] or "",
                 r["feature_code"],
                 f"{r['population']:,}",

@@ -75,3 +75,21 @@ def test_real_process_exit_codes_and_no_traceback() -> None:
                          timeout=120)  # fmt: skip
     assert bad.returncode == 2 and bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+def test_russia_continents_and_news_names(capsys) -> None:
+    """Russia is in Siberia (not Canada), a continent is a continent (no country), Britain is the UK."""
+    code, out, _ = run(capsys, "Russia", "Africa", "Britain", "--format", "json")
+    assert code == 0
+    russia, africa, britain = json.loads(out)
+    assert russia["country_code"] == "RU" and 50 < russia["lat"] < 70 and 60 < russia["lon"] < 140
+    assert africa["feature_code"] == "CONT" and africa["country_code"] is None
+    assert -35 < africa["lat"] < 37 and -18 < africa["lon"] < 52
+    assert britain["country_code"] == "GB" and britain["feature_code"] == "PCLI"
+
+
+def test_table_shows_a_continent_without_country(capsys) -> None:
+    code, out, err = run(capsys, "Africa", "Kabul", "--format", "table")
+    assert code == 0 and err == ""
+    africa = next(line for line in out.splitlines() if line.startswith("Africa"))
+    assert "CONT" in africa and "AF" not in africa.split()

@@ -351,6 +351,9 @@ def test_uk_constituent_countries_are_gb_provinces(gaz: Gazetteer, provinces, na
 def test_london_lies_in_england(gaz: Gazetteer) -> None:
     london = best(gaz, "London", country_codes=["GB"]).place
     assert gaz.province_of(london).name == "England"
+    assert gaz.admin1_at(53.48, -2.24).name == "England"  # Manchester: GeoNames' ADM1, not the county
+    assert gaz.admin1_at(55.95, -3.19).name == "Scotland"  # Edinburgh
+    assert gaz.admin1_at(34.53, 69.17).name == "Kabul"  # elsewhere units do not overlap
 
 
 @pytest.mark.parametrize(
@@ -364,3 +367,14 @@ def test_continents_and_regions_are_not_towns(gaz: Gazetteer, name: str, code: s
     assert (m.place.feature_class, m.place.feature_code) == ("L", code)
     assert km((m.place.latitude, m.place.longitude), where) < 1500
     assert m.score >= ACCEPT_SCORE
+
+
+def test_precomputed_fold_bound_matches_the_postings(gaz: Gazetteer) -> None:
+    """The exact-name shortcut skips the fold index using s_ftop, the prominence of the top place of each
+    simple key's fold posting; it must equal what reading the postings gives, or rankings would change."""
+    off, post = gaz._f_cols
+    rows = range(0, len(gaz.simple_keys()), 997)
+    for j in rows:
+        f = gaz._s_frow[j]
+        expected = gaz._prom_l[post[off[f]] & 0xFFFFFF] if f >= 0 else -1e9
+        assert abs(gaz._s_ftop[j] - expected) < 1e-3

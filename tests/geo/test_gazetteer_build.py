@@ -4,13 +4,16 @@ tables and hash slots the runtime reads, name filtering, German genitives."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from geo.gazetteer import _find, _StringTable
 from geo.gazetteer_build import (
     _german_genitive,
     _keep_alternate,
+    country_point,
     hash_slots,
     pack_postings,
+    split_antimeridian,
     string_table,
     topojson_features,
 )
@@ -77,3 +80,29 @@ def test_german_genitive() -> None:
     assert _german_genitive("Usbekistan") == "Usbekistans"
     assert _german_genitive("Vereinigte Staaten") is None
     assert _german_genitive("Belarus") is None
+
+
+def test_a_ring_across_the_antimeridian_is_cut_not_wrapped() -> None:
+    # a 20 x 10 degree island from 170 E to 170 W, stored the way world-atlas stores Chukotka or Fiji
+    ring = np.array([[170, 60], [-170, 60], [-170, 70], [170, 70], [170, 60]], dtype=float)
+    parts = split_antimeridian(ring)
+    assert sorted(p.bounds for p in parts) == [(-180.0, 60.0, -170.0, 70.0), (170.0, 60.0, 180.0, 70.0)]
+    assert abs(sum(p.area for p in parts) - 200.0) < 1e-6  # not the 6,800 degrees^2 of the wrapped band
+
+
+def test_a_ring_around_the_pole_is_closed_along_it() -> None:
+    # Antarctica-like: a ring circling the South Pole, crossing the antimeridian once
+    ring = np.array([[0, -70], [90, -72], [179, -70], [-179, -71], [-90, -72], [0, -70]], dtype=float)
+    whole = shapely.union_all(split_antimeridian(ring))
+    assert whole.bounds == (-180.0, -90.0, 180.0, -70.0)
+    assert whole.contains(shapely.Point(0, -85))  # the pole side is inside, not the rest of the world
+    assert not whole.contains(shapely.Point(0, 0))
+
+
+def test_country_point_is_inside_and_on_the_main_part() -> None:
+    # a crescent (the centroid of its bounding shape falls outside) plus a small far-away island
+    crescent = shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 12, 8))
+    island = shapely.box(50, 50, 51, 51)
+    lat, lon = country_point(shapely.MultiPolygon([*crescent.geoms, island]) if hasattr(crescent, "geoms")
+                             else shapely.MultiPolygon([crescent, island]))  # fmt: skip
+    assert crescent.contains(shapely.Point(lon, lat))
