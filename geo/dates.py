@@ -246,8 +246,17 @@ class DateSpan:
 # --- helpers ------------------------------------------------------------------------------------------
 
 
+def _word_key(token: str) -> str:
+    """Lookup key of a date word: lower case, old German long s ("Dienſtag") read as s.
+
+    The regexes match case-insensitively, and Unicode case folding lets "ſ" match "s"; the tables are
+    keyed by plain lower case, so the key must fold the same way or a match would have no entry.
+    """
+    return token.lower().replace("ſ", "s")
+
+
 def _month_num(token: str) -> int | None:
-    token = token.lower().rstrip(".")
+    token = _word_key(token).rstrip(".")
     if token.isdigit():
         n = int(token)
         return n if 1 <= n <= 12 else None
@@ -404,7 +413,7 @@ def _resolve_match(
     if tag == "weekday":
         if day_base is None:
             return tag, None, None
-        wd = WEEKDAYS[m["wd_weekday"].lower()]
+        wd = WEEKDAYS[_word_key(m["wd_weekday"])]
         back = (day_base.weekday() - wd) % 7
         return tag, day_base - dt.timedelta(days=back), "day"
     if tag == "yesterday":
@@ -455,7 +464,7 @@ def _resolve_match(
             "fall": 9,
             "herbst": 9,
             "winter": 12,
-        }[m["season_season"].lower()]
+        }[_word_key(m["season_season"])]
         words = m.group(0).lower()
         year = month_base.year
         if start > month_base.month or (

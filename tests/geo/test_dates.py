@@ -126,3 +126,10 @@ def test_find_dates_ignores_numbers_that_are_not_years_and_flags_since() -> None
     spans = find_dates(text, base=BASE)
     assert [(s.text, s.since) for s in spans] == [("2001", True)]
     assert [s.text for s in find_dates("this may take long", base=BASE)] == []
+
+
+def test_old_german_long_s_weekday_is_read_not_crashed_on() -> None:
+    """Historical German print writes "Dienſtag"; the date scan must read it (it used to raise KeyError)."""
+    text = "Am Dienſtag wurde die Stadt erobert."
+    spans = find_dates(text, 0, len(text), base=dt.date(1848, 3, 10), base_precision="day")
+    assert [(s.text, s.date, s.precision) for s in spans] == [("Am Dienſtag", dt.date(1848, 3, 7), "day")]
