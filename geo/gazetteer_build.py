@@ -115,8 +115,7 @@ GB_CONSTITUENTS = {  # geonunit: (geonameid, admin1 code, German name)
 # countries' polygons (the same rule as country points), ids are stable negative hashes.
 REGIONS = {  # name: (member ISO codes, further names: English and German news usage)
     "Middle East": (
-        ("BH", "CY", "EG", "IR", "IQ", "IL", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "AE",
-         "YE"),  # fmt: skip
+        tuple("BH CY EG IR IQ IL JO KW LB OM PS QA SA SY TR AE YE".split()),
         ("Mideast", "Mid-East", "Naher Osten", "Nahen Osten", "Nahost"),
     ),
 }
