@@ -161,7 +161,7 @@ def sidebar(store: Store, opts: data.Options, articles: pd.DataFrame, bounds: tu
         "Online basemap (OpenStreetMap tiles)",
         key="osm",
         help="Off by default: the bundled boundaries need no network. On, the browser fetches tiles "
-        "from tile.openstreetmap.org.",
+        "from tile.openstreetmap.org (online, opt-in).",
     )
     with sb.expander("Annotations: export / import"):
         payload = json.dumps(store.export_annotations(), ensure_ascii=False, indent=1)
