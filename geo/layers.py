@@ -213,16 +213,24 @@ def _isin(series: pd.Series, values: Iterable[Any]) -> np.ndarray:
     return series.isin(list(values)).to_numpy()
 
 
-def _filter_events(ev: pd.DataFrame, flt: LayerFilter, *, evidence_only: bool = False) -> pd.DataFrame:
-    mask = np.ones(len(ev), dtype=bool)
+def _source_mask(df: pd.DataFrame, flt: LayerFilter, mask: np.ndarray | None = None) -> np.ndarray:
+    """Rows kept by the filters that judge a row's source and trust (status, confidence, language,
+    article); events and mentions share them, so the two layers never disagree about what is shown."""
+    if mask is None:
+        mask = np.ones(len(df), dtype=bool)
     if not flt.include_rejected:
-        mask &= (ev["status"] != "rejected").to_numpy()
+        mask &= (df["status"] != "rejected").to_numpy()
     if flt.min_confidence > 0:
-        mask &= (ev["confidence"] >= flt.min_confidence).to_numpy()
+        mask &= (df["confidence"] >= flt.min_confidence).to_numpy()
     if flt.languages:
-        mask &= _isin(ev["language"], flt.languages)
+        mask &= _isin(df["language"], flt.languages)
     if flt.article_ids:
-        mask &= _isin(ev["article_id"], flt.article_ids)
+        mask &= _isin(df["article_id"], flt.article_ids)
+    return mask
+
+
+def _filter_events(ev: pd.DataFrame, flt: LayerFilter, *, evidence_only: bool = False) -> pd.DataFrame:
+    mask = _source_mask(ev, flt)
     if not evidence_only:
         if flt.countries:
             mask &= _isin(ev["country_code"], flt.countries)
@@ -355,15 +363,7 @@ def mentions_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataF
 
 def _mentions_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
     m = store._mentions_effective()
-    mask = (m["latitude"].notna() & m["longitude"].notna()).to_numpy(copy=True)
-    if not flt.include_rejected:
-        mask &= (m["status"] != "rejected").to_numpy()
-    if flt.min_confidence > 0:
-        mask &= (m["confidence"] >= flt.min_confidence).to_numpy()
-    if flt.languages:
-        mask &= _isin(m["language"], flt.languages)
-    if flt.article_ids:
-        mask &= _isin(m["article_id"], flt.article_ids)
+    mask = _source_mask(m, flt, (m["latitude"].notna() & m["longitude"].notna()).to_numpy(copy=True))
     if flt.countries:
         mask &= _isin(m["country_code"], flt.countries)
     return _points(m[mask], MENTION_COLUMNS)
