@@ -438,6 +438,8 @@ _NEAR_KEYS = (
     "außerhalb", "outskirts", "rande", "north", "south", "east", "west", "nördlich", "südlich", "östlich",
     "westlich", "between", "zwischen",
 )  # fmt: skip
+# one C-speed scan for "does any near-word occur in this window" (a substring test, as `k in low`)
+_NEAR_KEY_RE = re.compile("|".join(re.escape(k) for k in _NEAR_KEYS))
 _SPEECH = re.compile(
     r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I
 )
@@ -492,7 +494,7 @@ def _looks(text: str, m: Mention, sent_start: int, sent_end: int) -> tuple[bool,
     before = text[max(sent_start, m.start - 80) : m.start]
     low = before.lower()
     # `$`-anchored searches are slow; a substring test rules most windows out first
-    near = any(k in low for k in _NEAR_KEYS) and bool(_NEAR_BEFORE.search(before))
+    near = _NEAR_KEY_RE.search(low) is not None and bool(_NEAR_BEFORE.search(before))
     in_before = bool(_IN_BEFORE.search(before[-40:]))
     speech = in_before and bool(
         _SPEECH.search(text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)])

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 from geo import toponym_rules as rules
 from geo.model import Article, Candidate, Mention
 from geo.normalize import fold, simple_key
@@ -413,15 +415,30 @@ def _datelines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_ACTOR_PHRASE_RES = [(p, re.compile(r"\b" + re.escape(p) + r"\b")) for p in rules.ACTOR_PHRASES]
+@lru_cache(maxsize=1)
+def _actor_phrase_automaton() -> ahocorasick.Automaton:
+    """Every multi-word actor phrase in one Aho-Corasick automaton: one C-speed pass over the article
+    instead of a substring test per phrase."""
+    automaton = ahocorasick.Automaton()
+    for phrase in rules.ACTOR_PHRASES:
+        automaton.add_word(phrase, len(phrase))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _actor_spans(text: str, toks: list[Token]) -> list[tuple[int, int]]:
+    """Spans of actor names and phrases (whole words, case as written): never place mentions."""
     names = rules.ACTOR_NAMES
     spans = [(t.start, t.end) for t in toks if t.text in names]
-    for phrase, rx in _ACTOR_PHRASE_RES:
-        if phrase in text:  # a C-speed substring test first: most phrases are absent
-            spans.extend(m.span() for m in rx.finditer(text))
+    n = len(text)
+    for last, length in _actor_phrase_automaton().iter(text):
+        start, end = last + 1 - length, last + 1
+        if (start == 0 or not _is_word_char(text[start - 1])) and (end == n or not _is_word_char(text[end])):
+            spans.append((start, end))
     spans.sort()
     return spans
 
@@ -551,11 +568,6 @@ def _tolerance(candidates: list[Candidate]) -> float:
     return best
 
 
-def _important(candidates: list[Candidate]) -> bool:
-    """Countries, provinces, capitals, provincial seats and cities of 100,000+."""
-    return _tolerance(candidates) > 0.0
-
-
 @lru_cache(maxsize=50_000)
 def _lookup_cached(name: str) -> tuple[Candidate, ...]:
     """Gazetteer candidates for a name, memoised for the process: news repeats its place names, and
@@ -565,6 +577,12 @@ def _lookup_cached(name: str) -> tuple[Candidate, ...]:
     return tuple(
         Candidate(m.place, float(m.score)) for m in get_gazetteer().lookup(name, fuzzy=False, limit=10)
     )
+
+
+@lru_cache(maxsize=50_000)
+def _tolerance_cached(name: str) -> float:
+    """`_tolerance` of a name's candidates, memoised with them: the same name is judged many times."""
+    return _tolerance(list(_lookup_cached(name)))
 
 
 class _Lookup:
@@ -577,6 +595,10 @@ class _Lookup:
 
     def __call__(self, name: str) -> list[Candidate]:
         return list(_lookup_cached(name))
+
+    @staticmethod
+    def tolerance(name: str) -> float:
+        return _tolerance_cached(name)
 
 
 def find_mentions(article: Article) -> list[Mention]:
@@ -595,6 +617,7 @@ def find_mentions(article: Article) -> list[Mention]:
     taken = [(m.start, m.end) for m in mentions]
     n = len(toks)
     first_len = index.first_len
+    inflected = language != "en"
     i = 0
     while i < n:
         t = toks[i]
@@ -602,7 +625,7 @@ def find_mentions(article: Article) -> list[Mention]:
         if not t.cap or (taken and _overlaps(taken, t.start, t.end)) or i in person:
             i += 1
             continue
-        if t.key not in first_len and not _maybe_other(t, index, language):
+        if t.key not in first_len and not _maybe_other(t.text, inflected):
             i += 1
             continue
         span = _longest(text, toks, i, index, language)
@@ -646,7 +669,10 @@ _DOTTED_RE = re.compile(r"(?<![\w.])(?:U\.S\.A\.|U\.S\.|U\.K\.|U\.A\.E\.)")
 
 def _abbreviations(text: str, toks: list[Token], lookup: _Lookup) -> list[Mention]:
     """Country abbreviations: "U.S.", "US", "UK", "UAE" (not inside an all-caps headline)."""
-    found: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group(0)) for m in _DOTTED_RE.finditer(text)]
+    # a C-speed substring test first: the look-behind regex over a whole article is slow
+    found: list[tuple[int, int, str]] = (
+        [(m.start(), m.end(), m.group(0)) for m in _DOTTED_RE.finditer(text)] if "U." in text else []
+    )
     for k, t in enumerate(toks):
         if t.text in rules.COUNTRY_ABBREVIATIONS and t.upper:
             neighbours = [toks[j] for j in (k - 1, k + 1) if 0 <= j < len(toks)]
@@ -679,15 +705,21 @@ def _unknown_name_before(text: str, prev: Token, tok: Token, index: NameIndex) -
     )
 
 
-def _maybe_other(t: Token, index: NameIndex, language: str | None) -> bool:
-    """Tokens that are no name's first token may still start a genitive or folded match."""
-    if language != "en":
-        if t.key.endswith("s") and t.key[:-1] in index.first_len:
+@lru_cache(maxsize=100_000)
+def _maybe_other(word: str, inflected: bool) -> bool:
+    """Whether a word that starts no gazetteer name may still start a genitive or folded match.
+
+    Memoised per word: capitalised words recur across articles, and the scan index is read-only.
+    """
+    index = name_index()
+    key = simple_key(word)
+    if inflected:
+        if key.endswith("s") and key[:-1] in index.first_len:
             return True
-        d = _deinflect(t.key)
-        if d != t.key and d in index.first_len:
+        d = _deinflect(key)
+        if d != key and d in index.first_len:
             return True
-    return len(t.key) >= 4 and fold(t.text) in index.folded
+    return len(key) >= 4 and fold(word) in index.folded
 
 
 def _accept(
@@ -704,7 +736,7 @@ def _accept(
     """Candidates for an accepted span, or None when a rule says it is not a place mention."""
     first, last = toks[span.first], toks[span.last]
     single = span.first == span.last
-    if _overlaps(actors, span.start, span.end):
+    if actors and _overlaps(actors, span.start, span.end):
         return None
     if (span.first in person) if single else any(k in person for k in range(span.first, span.last + 1)):
         return None
@@ -725,9 +757,11 @@ def _accept(
         return None  # a word broken at a line end ("Neuen¬\nburg", "Anf-\nang"): only a fragment
     if len(first.key) == 1 and not single:  # "E-Mail", "U-Boot", "A-Klasse"
         return None
-    cands = lookup(span.lookup)
+    looked = span.lookup
+    cands = lookup(looked)
     if not cands and span.how != "exact":
-        cands = lookup(text[span.start : span.end])
+        looked = text[span.start : span.end]
+        cands = lookup(looked)
     if not cands:
         return None
     # A spelling found only by transliteration folding must fold like the place's own name
@@ -745,7 +779,7 @@ def _accept(
     if single and prev is not None and not prev.initial and _unknown_name_before(text, prev, first, index):
         # "Roseanne Barr", "Dewly Nelson": an unknown capitalised word right before a minor place's
         # name makes a person; the surname is then remembered for the rest of the article.
-        if not _tolerance(cands):
+        if not lookup.tolerance(looked):
             person_names.add(first.key)
             return None
     if single:
@@ -756,7 +790,7 @@ def _accept(
         if z >= 6.0:  # function words: The, Die, Nach, And
             return None
         threshold = 3.5 if first.initial else (4.0 if german else 4.5)
-        tolerance = _tolerance(cands)
+        tolerance = lookup.tolerance(looked)
         if not first.initial and not german:
             tolerance = max(tolerance, 5.0) if tolerance else 0.0  # mid-sentence capital: a name
         if z >= threshold and z >= tolerance:
@@ -768,6 +802,6 @@ def _accept(
     elif first.initial and all(
         rules.commonness(toks[k].text, language) >= 4.5 for k in range(span.first, span.last + 1)
     ):
-        if not _important(cands):
+        if not lookup.tolerance(looked):  # not a country, province, capital, seat or city of 100,000+
             return None  # "Long Beach"-shaped phrases of ordinary words at a sentence start
     return cands
