@@ -405,12 +405,15 @@ class ActorContext:
         """Every actor phrase of the article (names and references), in text order."""
         return self.in_span(0, len(self.text))
 
-    def in_span(self, start: int, end: int) -> list[ActorMatch]:
-        """Actor phrases inside text[start:end] (a sentence): names found once, references scanned here."""
+    def named_in_span(self, start: int, end: int) -> list[ActorMatch]:
+        """Named actors (armed groups, state forces) inside text[start:end], found once per article."""
         lo = bisect.bisect_left(self._named_starts, start)
         hi = bisect.bisect_left(self._named_starts, end)
-        named = [m for m in self._named[lo:hi] if m.end <= end]
-        return _merge(named, _scan(_REF_RE, self.text, start, end))
+        return [m for m in self._named[lo:hi] if m.end <= end]
+
+    def in_span(self, start: int, end: int) -> list[ActorMatch]:
+        """Actor phrases inside text[start:end] (a sentence): names found once, references scanned here."""
+        return _merge(self.named_in_span(start, end), _scan(_REF_RE, self.text, start, end))
 
     def armed_group_before(self, pos: int) -> str | None:
         """The armed group an anaphor at `pos` refers to: the most recently named one (ties by frequency)."""

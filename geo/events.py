@@ -440,6 +440,7 @@ _NEAR_KEYS = (
 )  # fmt: skip
 # one C-speed scan for "does any near-word occur in this window" (a substring test, as `k in low`)
 _NEAR_KEY_RE = re.compile("|".join(re.escape(k) for k in _NEAR_KEYS))
+_NEAR_NUMBER_SLACK = 40  # characters of "1,234.5 " a distance may put before its unit
 _SPEECH = re.compile(
     r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I
 )
@@ -493,8 +494,13 @@ def _looks(text: str, m: Mention, sent_start: int, sent_end: int) -> tuple[bool,
     """(near, in_before, speech) of a mention in its sentence: the same for every trigger there."""
     before = text[max(sent_start, m.start - 80) : m.start]
     low = before.lower()
-    # `$`-anchored searches are slow; a substring test rules most windows out first
-    near = _NEAR_KEY_RE.search(low) is not None and bool(_NEAR_BEFORE.search(before))
+    # `$`-anchored searches are slow; a substring test rules most windows out first, and a match can only
+    # start at a near-word or at the number right before one ("12 km from"), so the search starts there
+    key = _NEAR_KEY_RE.search(low)
+    near = False
+    if key is not None:
+        from_pos = max(0, key.start() - _NEAR_NUMBER_SLACK) if len(low) == len(before) else 0
+        near = _NEAR_BEFORE.search(before, from_pos) is not None
     in_before = bool(_IN_BEFORE.search(before[-40:]))
     speech = in_before and bool(
         _SPEECH.search(text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)])
@@ -824,9 +830,10 @@ def extract_events(
             ms = [m for m in ms if m.end <= e]
             if not ms:
                 continue
-            sent_actors = ctx.in_span(s, e)
             # a place name inside a named actor ("Afghan forces") is never the event's place
-            named_spans = [(a.start, a.end) for a in sent_actors if a.kind in ("armed_group", "state")]
+            named_spans = [(a.start, a.end) for a in ctx.named_in_span(s, e)]
+            # every actor phrase of the unit (references too): scanned once, when a trigger first needs it
+            sent_actors: list[ActorMatch] | None = None
             sent_ms = [
                 m for m in ms if not any(_overlaps(m.start, m.end, a_s, a_e) for a_s, a_e in named_spans)
             ]
@@ -865,6 +872,8 @@ def extract_events(
                     continue
                 place_spans = [(c.mention.start, c.mention.end) for c in group]
                 chosen_place = chosen.mention.place
+                if sent_actors is None:
+                    sent_actors = ctx.in_span(s, e)
                 actor, actor_text, a_factor = _pick_actor(
                     text,
                     ctx,
