@@ -105,6 +105,8 @@ def test_fast_alternation_matches_exactly_what_the_plain_regex_matches() -> None
     texts.append(
         "İstanbul: THE IS-Miliz und die Islamisten; Houthi-Rebellen fielen ihnen in die Hände. Kämpfe."
     )
+    # Fraktur-era German: re's case folding matches a long s (ſ) where the pattern says s
+    texts.append("Die Aufſtändiſchen ſtürmten die Stadt, ſie ſeized Herat; ſeit Tagen ſind ſie dort.")
     for fast in (_NAMED_RE, _REF_RE, _TRIGGER_RE):
         plain = re.compile(
             r"(?<![\w-])(?:" + "|".join(f"(?P<{n}>{p})" for n, p, _ in fast._alts) + r")(?![\w])", re.I
