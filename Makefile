@@ -45,6 +45,7 @@ eval: $(STAMP) $(GAZ)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check geo dashboard tests bench eval
+	$(VENV)/bin/ruff format --check geo dashboard tests bench eval
 
 clean-gazetteer:
 	rm -rf data/gazetteer/build

@@ -37,9 +37,7 @@ def main(argv: list[str]) -> int:
         if wanted and name not in wanted and name.removeprefix("bench_") not in wanted:
             continue
         print(f"\n== {name}", flush=True)
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench", "--one", name], capture_output=True, text=True
-        )
+        proc = subprocess.run([sys.executable, "-m", "bench", "--one", name], capture_output=True, text=True)
         if proc.returncode != 0:
             failed += 1
             print(proc.stdout[-2000:], proc.stderr[-4000:])

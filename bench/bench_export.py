@@ -58,18 +58,29 @@ def run() -> list[Figure]:
         # First map of a fresh process (what the CLI pays after its imports): loads the gazetteer,
         # builds and simplifies the boundaries, computes the layers, draws. Run apart from this process,
         # which has the gazetteer loaded already (the synthetic store generator uses it).
-        probe = subprocess.run([sys.executable, "-c", _COLD_PROBE, str(tmpdir / "af.sqlite"),
-                                str(tmpdir / "af_cold.png")], capture_output=True, text=True,
-                               cwd=Path(__file__).resolve().parents[1])
+        probe = subprocess.run(
+            [sys.executable, "-c", _COLD_PROBE, str(tmpdir / "af.sqlite"), str(tmpdir / "af_cold.png")],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         cold, drawn = (float(v) for v in probe.stdout.split()[-2:]) if probe.returncode == 0 else (-1, 0)
-        figures.append(Figure("AF map 150 dpi PNG, first map of a new process", cold, "s",
-                              f"< {TARGET_S:g}", 0 <= cold < TARGET_S))
+        figures.append(
+            Figure(
+                "AF map 150 dpi PNG, first map of a new process",
+                cold,
+                "s",
+                f"< {TARGET_S:g}",
+                0 <= cold < TARGET_S,
+            )
+        )
         figures.append(Figure("  events drawn on that map", drawn, "events", ">= 10,000", drawn >= 10_000))
         with Store(tmpdir / "af.sqlite") as store:
             store.events_df()
             export.render_map(store, None, country="AF", dpi=150, out=tmpdir / "af_first.png")
-            warm, res = _timed(lambda: export.render_map(store, None, country="AF", dpi=150,
-                                                         out=tmpdir / "af_warm.png"))
+            warm, res = _timed(
+                lambda: export.render_map(store, None, country="AF", dpi=150, out=tmpdir / "af_warm.png")
+            )
             figures.append(Figure("AF map 150 dpi PNG, warm", warm, "s", f"< {TARGET_S:g}", warm < TARGET_S))
             svg, _ = _timed(lambda: export.render_map(store, None, country="AF", out=tmpdir / "af.svg"))
             figures.append(Figure("AF map SVG", svg, "s"))
@@ -78,12 +89,32 @@ def run() -> list[Figure]:
             size = (tmpdir / "af_warm.png").stat().st_size / 1e6
             figures.append(Figure("AF map PNG size", size, "MB"))
         # What a user waits for at the shell: a new Python process, imports, gazetteer, store, map.
-        cli, proc = _timed(lambda: subprocess.run(
-            [sys.executable, "-m", "geo.cli", "map", "--date", "2024-12-31", "--country", "AF",
-             "--dpi", "150", "--db", str(tmpdir / "af.sqlite"), "--out", str(tmpdir / "af_cli.png")],
-            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]))
-        figures.append(Figure("`conflictmap map` AF 150 dpi, whole process", cli, "s", "info",
-                              proc.returncode == 0))
+        cli, proc = _timed(
+            lambda: subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "geo.cli",
+                    "map",
+                    "--date",
+                    "2024-12-31",
+                    "--country",
+                    "AF",
+                    "--dpi",
+                    "150",
+                    "--db",
+                    str(tmpdir / "af.sqlite"),
+                    "--out",
+                    str(tmpdir / "af_cli.png"),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+        )
+        figures.append(
+            Figure("`conflictmap map` AF 150 dpi, whole process", cli, "s", "info", proc.returncode == 0)
+        )
 
         # Data exports on the standard synthetic store (10,000 events, 100,000 mentions, 14 countries).
         from bench import synth
@@ -98,9 +129,18 @@ def run() -> list[Figure]:
                 counts = ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
                 figures.append(Figure(f"export {fmt} ({counts})", secs, "s"))
                 figures.append(Figure(f"  {fmt} file size", out.stat().st_size / 1e6, "MB"))
-            series, _ = _timed(lambda: export.render_series(
-                store, "2024-01-01", "2024-03-01", every="week", out_dir=tmpdir / "series", gif=True,
-                country="SY", dpi=100))
+            series, _ = _timed(
+                lambda: export.render_series(
+                    store,
+                    "2024-01-01",
+                    "2024-03-01",
+                    every="week",
+                    out_dir=tmpdir / "series",
+                    gif=True,
+                    country="SY",
+                    dpi=100,
+                )
+            )
             figures.append(Figure("weekly series SY 2024-01..03 (10 frames + GIF, 100 dpi)", series, "s"))
     return figures
 

@@ -91,9 +91,21 @@ def _row(corpus: str, system: str, s: CorpusScore, secs: float) -> tuple[str, ..
     e = s.errors
     if not s.exact_coords.gold:  # no gold coordinates (the German sets): resolution is not scored
         return (
-            corpus, system, str(s.articles), str(s.exact.gold), str(s.exact.predicted),
-            _fmt(s.exact.precision), _fmt(s.exact.recall), _fmt(s.exact.f1), _fmt(s.overlap.f1),
-            "-", "-", "-", "-", "-", f"{secs:.1f}",
+            corpus,
+            system,
+            str(s.articles),
+            str(s.exact.gold),
+            str(s.exact.predicted),
+            _fmt(s.exact.precision),
+            _fmt(s.exact.recall),
+            _fmt(s.exact.f1),
+            _fmt(s.overlap.f1),
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            f"{secs:.1f}",
         )
     return (
         corpus,

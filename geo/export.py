@@ -15,6 +15,7 @@ Everything reads the store through `geo.layers`, so analyst annotations (applied
 every output. Every file is written atomically (temporary file in the target folder, then `os.replace`):
 an error never leaves a half-written file behind and never destroys the previous good one.
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,23 +47,89 @@ LAYERS = ("control", "events", "mentions")
 
 # Field names follow ACLED/UCDP habits (see ARCHITECTURE.md); order is the column order of every export.
 EVENT_FIELDS = (
-    "event_id", "event_date", "date_precision", "kind", "actor", "actor_text", "place", "place_text",
-    "geonameid", "country_code", "admin1_code", "latitude", "longitude", "where_precision", "confidence",
-    "evidence", "source", "article_id", "title", "language", "article_date", "status", "notes",
+    "event_id",
+    "event_date",
+    "date_precision",
+    "kind",
+    "actor",
+    "actor_text",
+    "place",
+    "place_text",
+    "geonameid",
+    "country_code",
+    "admin1_code",
+    "latitude",
+    "longitude",
+    "where_precision",
+    "confidence",
+    "evidence",
+    "source",
+    "article_id",
+    "title",
+    "language",
+    "article_date",
+    "status",
+    "notes",
 )
 MENTION_FIELDS = (
-    "mention_id", "text", "place", "geonameid", "country_code", "admin1_code", "latitude", "longitude",
-    "confidence", "role", "start", "end", "source", "article_id", "title", "language", "article_date",
-    "status", "notes",
+    "mention_id",
+    "text",
+    "place",
+    "geonameid",
+    "country_code",
+    "admin1_code",
+    "latitude",
+    "longitude",
+    "confidence",
+    "role",
+    "start",
+    "end",
+    "source",
+    "article_id",
+    "title",
+    "language",
+    "article_date",
+    "status",
+    "notes",
 )
 CONTROL_FIELDS = (
-    "geonameid", "place", "country_code", "admin1_code", "controller", "state", "previous_controller",
-    "since", "since_precision", "last_confirmed", "latitude", "longitude", "evidence", "source",
-    "article_id", "title", "confidence", "status", "n_changes", "event_ids",
+    "geonameid",
+    "place",
+    "country_code",
+    "admin1_code",
+    "controller",
+    "state",
+    "previous_controller",
+    "since",
+    "since_precision",
+    "last_confirmed",
+    "latitude",
+    "longitude",
+    "evidence",
+    "source",
+    "article_id",
+    "title",
+    "confidence",
+    "status",
+    "n_changes",
+    "event_ids",
 )
 PROVINCE_FIELDS = (
-    "geonameid", "name", "name_de", "country_code", "admin1_code", "seat_geonameid", "seat_name",
-    "controller", "state", "since", "since_precision", "held_via", "evidence", "article_id", "source",
+    "geonameid",
+    "name",
+    "name_de",
+    "country_code",
+    "admin1_code",
+    "seat_geonameid",
+    "seat_name",
+    "controller",
+    "state",
+    "since",
+    "since_precision",
+    "held_via",
+    "evidence",
+    "article_id",
+    "source",
     "last_confirmed",
 )
 # Store internals that mean nothing outside this store (optimistic-locking ids).
@@ -106,8 +173,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     path = check_writable(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part{path.suffix}",
-                                        dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent
+        )
     except OSError as exc:
         raise ExportError(f"cannot write in {path.parent}: {exc.strerror}") from exc
     os.close(fd)
@@ -149,9 +217,18 @@ def _clean_scalar(value: Any) -> Any:
 
 
 _RENAMES = {
-    "date": "event_date", "lat": "latitude", "lon": "longitude", "lng": "longitude",
-    "place_name": "place", "name": "place", "place_text": "place_text", "article_source": "source",
-    "note": "notes", "holder": "controller", "controlled_since": "since", "changed": "since",
+    "date": "event_date",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "place_name": "place",
+    "name": "place",
+    "place_text": "place_text",
+    "article_source": "source",
+    "note": "notes",
+    "holder": "controller",
+    "controlled_since": "since",
+    "changed": "since",
 }
 
 
@@ -163,13 +240,17 @@ def normalise(frame: gpd.GeoDataFrame | pd.DataFrame | None, fields: Sequence[st
         frame = gpd.GeoDataFrame({f: [] for f in fields}, geometry=gpd.GeoSeries([], crs=4326))
     if not isinstance(frame, gpd.GeoDataFrame):
         if {"latitude", "longitude"} <= set(frame.columns):
-            frame = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"],
-                                                                        frame["latitude"]), crs=4326)
+            frame = gpd.GeoDataFrame(
+                frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
+            )
         else:
             frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)), crs=4326)
     geom_name = frame.geometry.name
-    renames = {k: v for k, v in _RENAMES.items()
-               if k in frame.columns and v not in frame and k not in fields and v in fields}
+    renames = {
+        k: v
+        for k, v in _RENAMES.items()
+        if k in frame.columns and v not in frame and k not in fields and v in fields
+    }
     out = frame.rename(columns=renames)
     out = out.copy()
     if out.crs is None:
@@ -232,8 +313,10 @@ def _gdal_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             non_null = s.dropna()
             if non_null.empty:
                 out[col] = s.astype("string")
-            elif non_null.map(type).nunique() > 1 and not non_null.map(lambda v: isinstance(v, int | float)
-                                                                        and not isinstance(v, bool)).all():
+            elif (
+                non_null.map(type).nunique() > 1
+                and not non_null.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all()
+            ):
                 out[col] = s.map(lambda v: None if v is None else str(v)).astype("string")
     return out
 
@@ -241,8 +324,13 @@ def _gdal_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def write_geojson(frame: gpd.GeoDataFrame, path: Path, layer: str = "events") -> None:
     import pyogrio
 
-    pyogrio.write_dataframe(_gdal_ready(frame), path, layer=layer, driver="GeoJSON",
-                            layer_options={"RFC7946": "YES", "WRITE_NAME": "YES"})
+    pyogrio.write_dataframe(
+        _gdal_ready(frame),
+        path,
+        layer=layer,
+        driver="GeoJSON",
+        layer_options={"RFC7946": "YES", "WRITE_NAME": "YES"},
+    )
 
 
 def write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
@@ -252,9 +340,14 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
     for name, frame in frames.items():
         types = set(frame.geometry.geom_type.dropna())
         points = types <= {"Point"}
-        pyogrio.write_dataframe(_gdal_ready(frame), path, layer=name, driver="GPKG",
-                                geometry_type="Point" if points else "MultiPolygon",
-                                promote_to_multi=not points)
+        pyogrio.write_dataframe(
+            _gdal_ready(frame),
+            path,
+            layer=name,
+            driver="GPKG",
+            geometry_type="Point" if points else "MultiPolygon",
+            promote_to_multi=not points,
+        )
 
 
 def write_csv(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -293,8 +386,10 @@ def kml_text(frames: dict[str, gpd.GeoDataFrame], title: str) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n'
     yield f"<name>{_x(title)}</name>\n"
     for kind, colour in _KIND_KML_COLOURS.items():
-        yield (f'<Style id="event-{kind}"><IconStyle><color>{colour}</color><scale>0.8</scale>'
-               "</IconStyle></Style>\n")
+        yield (
+            f'<Style id="event-{kind}"><IconStyle><color>{colour}</color><scale>0.8</scale>'
+            "</IconStyle></Style>\n"
+        )
     for layer, frame in frames.items():
         yield f"<Folder><name>{_x(layer)}</name>\n"
         columns = [c for c in frame.columns if c != "geometry"]
@@ -370,9 +465,14 @@ def _escaped(value: Any) -> str:
     return "" if value is None else html.escape(str(value))
 
 
-def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFrame | None,
-                  countries: gpd.GeoDataFrame | None, palette: dict[str, str], title: str,
-                  extent: Sequence[float]) -> str:
+def html_document(
+    frames: dict[str, gpd.GeoDataFrame],
+    provinces: gpd.GeoDataFrame | None,
+    countries: gpd.GeoDataFrame | None,
+    palette: dict[str, str],
+    title: str,
+    extent: Sequence[float],
+) -> str:
     """A standalone Leaflet page (folium) that works offline: Leaflet inlined, basemap from our boundaries,
     no tiles, no CDN. Every text that reaches HTML is escaped.
     """
@@ -383,8 +483,9 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
         default_css = [("leaflet_css", "inline:leaflet.css")]
 
     w, s, e, n = extent
-    m = _InlineMap(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None, control_scale=True,
-                   prefer_canvas=True)
+    m = _InlineMap(
+        location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None, control_scale=True, prefer_canvas=True
+    )
     m.get_root().header.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
     m.fit_bounds([[s, w], [n, e]])
     # Boundaries clipped to the view and simplified to about a pixel at the starting zoom (the page
@@ -395,41 +496,77 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
         provinces = staticmap._polygons(provinces, extent, cache=False)
     if countries is not None and not countries.empty:
         folium.GeoJson(
-            countries[["geometry"]].to_json(), name="countries", control=False,
-            style_function=lambda _f: {"fillColor": staticmap.LAND, "color": "#8a8a8a", "weight": 1,
-                                       "fillOpacity": 1.0},
+            countries[["geometry"]].to_json(),
+            name="countries",
+            control=False,
+            style_function=lambda _f: {
+                "fillColor": staticmap.LAND,
+                "color": "#8a8a8a",
+                "weight": 1,
+                "fillOpacity": 1.0,
+            },
         ).add_to(m)
     _, outlines = boundaries()
     if outlines is not None:
         view = staticmap._polygons(outlines, extent)
         if view is not None and not view.empty:
             folium.GeoJson(
-                view[["geometry"]].to_json(), name="provinces", control=False,
+                view[["geometry"]].to_json(),
+                name="provinces",
+                control=False,
                 style_function=lambda _f: {"fill": False, "color": "#b0aca4", "weight": 0.8},
             ).add_to(m)
     if provinces is not None and not provinces.empty:
         prov = provinces[[c for c in ("name", "controller", "geometry") if c in provinces]].copy()
         if "controller" not in prov:
             prov["controller"] = None
-        prov["fill"] = [palette.get(c, staticmap.NO_CONTROLLER) if isinstance(c, str) else
-                        staticmap.NO_CONTROLLER for c in prov["controller"]]
+        prov["fill"] = [
+            palette.get(c, staticmap.NO_CONTROLLER) if isinstance(c, str) else staticmap.NO_CONTROLLER
+            for c in prov["controller"]
+        ]
         prov["held"] = [isinstance(c, str) and c in palette for c in prov["controller"]]
         prov["name"] = prov.get("name", pd.Series("", index=prov.index)).map(
-            lambda v: html.escape(str(v)) if v is not None else "")
+            lambda v: html.escape(str(v)) if v is not None else ""
+        )
         prov["controller"] = prov["controller"].map(lambda v: html.escape(str(v)) if v else "unknown")
         folium.GeoJson(
-            prov.to_json(), name="provinces (shaded by controller)",
-            style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#b0aca4", "weight": 1,
-                                      "fillOpacity": 0.35 if f["properties"]["held"] else 0.0},
+            prov.to_json(),
+            name="provinces (shaded by controller)",
+            style_function=lambda f: {
+                "fillColor": f["properties"]["fill"],
+                "color": "#b0aca4",
+                "weight": 1,
+                "fillOpacity": 0.35 if f["properties"]["held"] else 0.0,
+            },
             tooltip=folium.GeoJsonTooltip(fields=["name", "controller"], aliases=["province", "held by"]),
         ).add_to(m)
     # Points go in as GeoJSON (one compact JSON blob per layer, styled by a property) rather than one
     # folium marker per row: 10,000 events stay a few MB, and folium's per-marker popups need jQuery.
     popup_fields = {
-        "events": ("kind", "event_date", "date_precision", "actor", "place", "where_precision", "evidence",
-                   "title", "source", "status", "notes"),
-        "control": ("place", "controller", "state", "since", "since_precision", "evidence", "title",
-                    "source", "status"),
+        "events": (
+            "kind",
+            "event_date",
+            "date_precision",
+            "actor",
+            "place",
+            "where_precision",
+            "evidence",
+            "title",
+            "source",
+            "status",
+            "notes",
+        ),
+        "control": (
+            "place",
+            "controller",
+            "state",
+            "since",
+            "since_precision",
+            "evidence",
+            "title",
+            "source",
+            "status",
+        ),
         "mentions": ("text", "place", "confidence", "title", "article_date", "status"),
     }
     kind_colour = {k: st["color"] for k, st in staticmap.EVENT_STYLE.items()}
@@ -441,14 +578,24 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
         if layer == "mentions" and len(frame) > HTML_MAX_MENTIONS:
             # 100,000 mention dots would make a 30 MB page that a browser struggles with; the GeoPackage
             # export has them all.
-            notes.append(f"{len(frame):,} mentions not drawn (over {HTML_MAX_MENTIONS:,}; "
-                         "see the GeoPackage)")
+            notes.append(
+                f"{len(frame):,} mentions not drawn (over {HTML_MAX_MENTIONS:,}; see the GeoPackage)"
+            )
             continue
         located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
         if layer == "events":
             kinds = located["kind"].where(located["kind"].isin(list(kind_colour)), "other").fillna("other")
-            groups = [(f"events: {staticmap.EVENT_STYLE[k]['label']}", located[kinds == k],
-                       kind_colour[k], 5, "white") for k in kind_colour if (kinds == k).any()]
+            groups = [
+                (
+                    f"events: {staticmap.EVENT_STYLE[k]['label']}",
+                    located[kinds == k],
+                    kind_colour[k],
+                    5,
+                    "white",
+                )
+                for k in kind_colour
+                if (kinds == k).any()
+            ]
         elif layer == "control":
             groups = [(f"control ({len(located)} places)", located, None, 9, None)]
         else:
@@ -460,24 +607,40 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
                 props = {f: _escaped(rec.get(f)) for f in fields}
                 if layer == "control":
                     ctrl = rec.get("controller")
-                    props["_fill"] = palette.get(ctrl, staticmap.VACATED) if isinstance(ctrl, str) \
-                        else staticmap.VACATED
+                    props["_fill"] = (
+                        palette.get(ctrl, staticmap.VACATED) if isinstance(ctrl, str) else staticmap.VACATED
+                    )
                 else:
                     props["_fill"] = fill
-                feats.append({"type": "Feature", "properties": props, "geometry": {
-                    "type": "Point", "coordinates": [float(rec["longitude"]), float(rec["latitude"])]}})
-            group = folium.FeatureGroup(name=f"{name} ({len(sub)})" if layer == "events" else name,
-                                        show=layer != "mentions").add_to(m)
+                feats.append(
+                    {
+                        "type": "Feature",
+                        "properties": props,
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [float(rec["longitude"]), float(rec["latitude"])],
+                        },
+                    }
+                )
+            group = folium.FeatureGroup(
+                name=f"{name} ({len(sub)})" if layer == "events" else name, show=layer != "mentions"
+            ).add_to(m)
             is_control = layer == "control"
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": feats},
-                marker=folium.CircleMarker(radius=radius, weight=3 if is_control else 1, fill=True,
-                                           fill_opacity=0.35 if is_control else 0.9),
+                marker=folium.CircleMarker(
+                    radius=radius,
+                    weight=3 if is_control else 1,
+                    fill=True,
+                    fill_opacity=0.35 if is_control else 0.9,
+                ),
                 style_function=lambda f, ctl=is_control, e=edge: {
                     "fillColor": f["properties"]["_fill"],
-                    "color": f["properties"]["_fill"] if ctl else e},
-                popup=folium.GeoJsonPopup(fields=fields, aliases=[f.replace("_", " ") for f in fields],
-                                          max_width=420),
+                    "color": f["properties"]["_fill"] if ctl else e,
+                },
+                popup=folium.GeoJsonPopup(
+                    fields=fields, aliases=[f.replace("_", " ") for f in fields], max_width=420
+                ),
                 tooltip=folium.GeoJsonTooltip(fields=["place"], labels=False) if "place" in fields else None,
             ).add_to(group)
     shown = set(frames["control"]["controller"].dropna()) if "control" in frames else set()
@@ -485,18 +648,23 @@ def html_document(frames: dict[str, gpd.GeoDataFrame], provinces: gpd.GeoDataFra
         shown |= set(provinces["controller"].dropna())
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;background:{c};"
-        f"margin-right:4px'></span>held by {html.escape(a)}</div>" for a, c in palette.items() if a in shown
+        f"margin-right:4px'></span>held by {html.escape(a)}</div>"
+        for a, c in palette.items()
+        if a in shown
     ) + "".join(
         f"<div><span style='color:{st['color']}'>&#9679;</span> {html.escape(st['label'])}</div>"
         for st in staticmap.EVENT_STYLE.values()
     )
-    m.get_root().html.add_child(folium.Element(
-        "<div style='position:fixed;bottom:24px;right:10px;z-index:1000;background:white;padding:6px 8px;"
-        "font:12px sans-serif;border:1px solid #999;border-radius:4px;max-height:40vh;overflow-y:auto;"
-        "max-width:320px'>"
-        f"<b>{html.escape(title)}</b>{legend}"
-        + "".join(f"<div style='color:#666'>{html.escape(n)}</div>" for n in notes)
-        + f"<div style='color:#666;font-size:10px'>{html.escape(attribution_text())}</div></div>"))
+    m.get_root().html.add_child(
+        folium.Element(
+            "<div style='position:fixed;bottom:24px;right:10px;z-index:1000;background:white;padding:6px 8px;"
+            "font:12px sans-serif;border:1px solid #999;border-radius:4px;max-height:40vh;overflow-y:auto;"
+            "max-width:320px'>"
+            f"<b>{html.escape(title)}</b>{legend}"
+            + "".join(f"<div style='color:#666'>{html.escape(n)}</div>" for n in notes)
+            + f"<div style='color:#666;font-size:10px'>{html.escape(attribution_text())}</div></div>"
+        )
+    )
     folium.LayerControl(collapsed=False).add_to(m)
     page = m.get_root().render()
     js, css = _leaflet_assets()
@@ -517,8 +685,11 @@ def external_urls(page: str) -> list[str]:
     found += re.findall(r"<link[^>]+href=[\"']([^\"']+)", page)
     found += re.findall(r"url\([\"']?((?:https?:)?//[^)\"']+)", page)
     found += re.findall(r"@import\s+[\"']?((?:https?:)?//[^\"';]+)", page)
-    return [u for u in found if re.match(r"(https?:)?//", u) and not re.match(
-        r"(https?:)?//(localhost|127\.0\.0\.1)([:/]|$)", u)]
+    return [
+        u
+        for u in found
+        if re.match(r"(https?:)?//", u) and not re.match(r"(https?:)?//(localhost|127\.0\.0\.1)([:/]|$)", u)
+    ]
 
 
 # ------------------------------------------------------------------------------- view: extent, bounds
@@ -532,8 +703,10 @@ def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
     if not all(math.isfinite(v) for v in (w, s, e, n)):
         raise ExportError("bounding box values must be finite numbers")
     if w < -180 or e > 180 or s < -90 or n > 90:
-        raise ExportError(f"bounding box {w:g},{s:g},{e:g},{n:g} is outside the world "
-                          "(longitude -180..180, latitude -90..90)")
+        raise ExportError(
+            f"bounding box {w:g},{s:g},{e:g},{n:g} is outside the world "
+            "(longitude -180..180, latitude -90..90)"
+        )
     if w >= e or s >= n:
         raise ExportError(f"bounding box {w:g},{s:g},{e:g},{n:g} is empty (need W < E and S < N)")
     return (w, s, e, n)
@@ -716,8 +889,9 @@ def _in_country(frame: gpd.GeoDataFrame, cc: str) -> np.ndarray:
             if not shape.empty:
                 poly = shape.union_all()
                 idx = np.flatnonzero(unknown)
-                keep[idx] = shapely.contains_xy(poly, frame.geometry.x.to_numpy()[idx],
-                                                frame.geometry.y.to_numpy()[idx])
+                keep[idx] = shapely.contains_xy(
+                    poly, frame.geometry.x.to_numpy()[idx], frame.geometry.y.to_numpy()[idx]
+                )
     return keep
 
 
@@ -750,8 +924,10 @@ class MapResult:
 
     def counts_text(self) -> str:
         s = self.stats
-        return (f"{s.events} events, {s.control_places} places that changed hands, "
-                f"{s.provinces_shaded} provinces shaded, {self.n_articles} source articles")
+        return (
+            f"{s.events} events, {s.control_places} places that changed hands, "
+            f"{s.provinces_shaded} provinces shaded, {self.n_articles} source articles"
+        )
 
 
 @dataclass(slots=True)
@@ -835,16 +1011,25 @@ def build_map_data(
     if palette is None:
         palette = controller_palette_for(store)
     where = country_name(cc) if cc else None
-    head = title or (f"{where}: territorial control and events" if where
-                     else "Territorial control and events")
+    head = title or (
+        f"{where}: territorial control and events" if where else "Territorial control and events"
+    )
     when = _fmt_date(day) if day else "no dated events"
     if since_day is not None:
         when = f"{when} (events since {_fmt_date(since_day)})"
     attribution = f"{attribution_text()} | Source articles: {n_articles} | Made with conflictmap"
     data = MapData(
-        extent=extent, title=f"{head} — {when}", attribution=attribution, countries=countries,
-        provinces=provinces, province_control=province_control, control=frames.get("control"),
-        events=frames.get("events"), mentions=frames.get("mentions"), focus_country=cc, palette=palette,
+        extent=extent,
+        title=f"{head} — {when}",
+        attribution=attribution,
+        countries=countries,
+        provinces=provinces,
+        province_control=province_control,
+        control=frames.get("control"),
+        events=frames.get("events"),
+        mentions=frames.get("mentions"),
+        focus_country=cc,
+        palette=palette,
         changed_since=as_date(changed_since) or (since_day - dt.timedelta(days=1) if since_day else None),
     )
     return data, n_articles
@@ -898,8 +1083,18 @@ def render_map(
     fmt = _format_of(out, fmt, MAP_FORMATS)
     if not 20 <= int(dpi) <= 1200:
         raise ExportError(f"dpi {dpi} is out of range (20..1200)")
-    data, n_articles = build_map_data(store, date, since=since, country=country, bbox=bbox, layers=layers,
-                                      title=title, flt=flt, palette=palette, extent=extent)
+    data, n_articles = build_map_data(
+        store,
+        date,
+        since=since,
+        country=country,
+        bbox=bbox,
+        layers=layers,
+        title=title,
+        flt=flt,
+        palette=palette,
+        extent=extent,
+    )
     path: Path | None = None
     raw: bytes | None = None
     if isinstance(out, str | os.PathLike):
@@ -994,8 +1189,17 @@ def render_series(
             fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part.{fmt}", dir=folder)
             os.close(fd)
             pending.append((Path(tmp_name), target))
-            data, _ = build_map_data(store, day, country=cc, layers=layers, title=title, flt=flt,
-                                     palette=palette, extent=view_extent, changed_since=previous)
+            data, _ = build_map_data(
+                store,
+                day,
+                country=cc,
+                layers=layers,
+                title=title,
+                flt=flt,
+                palette=palette,
+                extent=view_extent,
+                changed_since=previous,
+            )
             previous = day
             changes.append(staticmap.draw_map(data, tmp_name, fmt=fmt, dpi=dpi).changed)
             if gif:
@@ -1030,16 +1234,28 @@ def write_gif(pngs: Sequence[str | os.PathLike[str]], out: Path, frame_ms: int =
     reference = frames[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
     paletted = [f.quantize(palette=reference, dither=Image.Dither.NONE) for f in frames]
     durations = [frame_ms] * (len(paletted) - 1) + [max(frame_ms * 3, 2000)]
-    paletted[0].save(out, format="GIF", save_all=True, append_images=paletted[1:], duration=durations,
-                     loop=0, optimize=False)
+    paletted[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=paletted[1:],
+        duration=durations,
+        loop=0,
+        optimize=False,
+    )
 
 
 # -------------------------------------------------------------------------------------------- data
 
 
 _FIELDS = {"events": EVENT_FIELDS, "mentions": MENTION_FIELDS, "control": CONTROL_FIELDS}
-_FORMAT_LAYERS = {"geojson": ("events",), "csv": ("events",), "kml": ("events", "control"),
-                  "gpkg": ("events", "mentions", "control"), "html": ("events", "mentions", "control")}
+_FORMAT_LAYERS = {
+    "geojson": ("events",),
+    "csv": ("events",),
+    "kml": ("events", "control"),
+    "gpkg": ("events", "mentions", "control"),
+    "html": ("events", "mentions", "control"),
+}
 
 
 def data_frames(store: Any, view: View, layers: Sequence[str] = LAYERS) -> dict[str, gpd.GeoDataFrame]:
@@ -1095,8 +1311,9 @@ def export_data(
                 counts["province_control"] = len(prov)
             write_gpkg(layers, tmp)
         elif fmt == "kml":
-            write_kml({"events": frames["events"], "control": frames["control"]}, tmp,
-                      title or _export_title(view))
+            write_kml(
+                {"events": frames["events"], "control": frames["control"]}, tmp, title or _export_title(view)
+            )
         else:
             tmp.write_text(_html_for(store, view, frames, title), encoding="utf-8")
 

@@ -18,7 +18,15 @@ EVENT_KINDS: tuple[str, ...] = ("captured", "attacked", "besieged", "withdrew", 
 # UCDP GED where_prec: 1 exact place, 2 near a place, 3 second-order admin, 4 first-order admin, 6 country,
 # 7 larger than a country (continents, regions such as "the Middle East").
 WHERE_PRECISION_BY_FEATURE = {
-    "PCLI": 6, "PCLD": 6, "PCLS": 6, "PCLF": 6, "PCL": 6, "ADM1": 4, "ADM2": 3, "CONT": 7, "RGN": 7,
+    "PCLI": 6,
+    "PCLD": 6,
+    "PCLS": 6,
+    "PCLF": 6,
+    "PCL": 6,
+    "ADM1": 4,
+    "ADM2": 3,
+    "CONT": 7,
+    "RGN": 7,
 }
 
 

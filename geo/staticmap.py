@@ -37,8 +37,16 @@ WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 # Controller colours: a qualitative palette without greys (grey means "no known controller").
 CONTROLLER_COLOURS = (
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79",
+    "#d62728",
+    "#1f77b4",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
 )
 NO_CONTROLLER = "#e8e6e1"
 LAND = "#f4f2ec"
@@ -121,8 +129,13 @@ def aggregate_events(events: gpd.GeoDataFrame) -> pd.DataFrame:
     kinds = events["kind"] if "kind" in events else pd.Series("other", index=events.index)
     kinds = kinds.fillna("other").astype(str)
     kinds = kinds.where(kinds.isin(list(EVENT_STYLE)), "other")
-    frame = pd.DataFrame({"x": np.round(events.geometry.x.to_numpy(), 5),
-                          "y": np.round(events.geometry.y.to_numpy(), 5), "kind": kinds.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "x": np.round(events.geometry.x.to_numpy(), 5),
+            "y": np.round(events.geometry.y.to_numpy(), 5),
+            "kind": kinds.to_numpy(),
+        }
+    )
     return frame.groupby(["x", "y", "kind"], sort=False).size().rename("count").reset_index()
 
 
@@ -160,8 +173,12 @@ def padded_extent(bounds: Sequence[float], pad: float = 0.06, min_span: float = 
     cx, cy = (w + e) / 2, (s + n) / 2
     half_w = max(e - w, min_span) / 2 * (1 + 2 * pad)
     half_h = max(n - s, min_span) / 2 * (1 + 2 * pad)
-    return (max(cx - half_w, -180.0), max(cy - half_h, -90.0),
-            min(cx + half_w, 180.0), min(cy + half_h, 90.0))
+    return (
+        max(cx - half_w, -180.0),
+        max(cy - half_h, -90.0),
+        min(cx + half_w, 180.0),
+        min(cy + half_h, 90.0),
+    )
 
 
 def _aspect(extent: Sequence[float]) -> float:
@@ -237,8 +254,9 @@ def _polygons(frame: gpd.GeoDataFrame, extent: Sequence[float], cache: bool = Tr
     if cache:
         geoms = _SIMPLIFIED.get(frame, level, rows)
     else:
-        geoms = shapely.simplify(np.asarray(frame.geometry.values)[rows], 360.0 / (2**level) / 1200.0,
-                                 preserve_topology=True)
+        geoms = shapely.simplify(
+            np.asarray(frame.geometry.values)[rows], 360.0 / (2**level) / 1200.0, preserve_topology=True
+        )
     out = frame.iloc[rows].copy()
     return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=frame.crs))
 
@@ -297,9 +315,16 @@ def _points_in(frame: gpd.GeoDataFrame | None, extent: Sequence[float]) -> gpd.G
 
 LABEL_FONT_SIZE = 7.5
 # Candidate positions (offset in points, alignment), in order of preference: upper right first.
-_LABEL_OFFSETS = ((6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"),
-                  (-6, -4, "right", "top"), (0, 8, "center", "bottom"), (0, -8, "center", "top"),
-                  (9, 0, "left", "center"), (-9, 0, "right", "center"))
+_LABEL_OFFSETS = (
+    (6, 4, "left", "bottom"),
+    (6, -4, "left", "top"),
+    (-6, 4, "right", "bottom"),
+    (-6, -4, "right", "top"),
+    (0, 8, "center", "bottom"),
+    (0, -8, "center", "top"),
+    (9, 0, "left", "center"),
+    (-9, 0, "right", "center"),
+)
 
 
 def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: int) -> tuple[int, int]:
@@ -331,8 +356,9 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
     probe.remove()
     # Obstacles: every marker (so a label never hides another place), then each placed label.
     radius = 6.5 * px  # a control ring (s=150) is ~6 pt in radius
-    boxes = np.column_stack([anchors[:, 0] - radius, anchors[:, 1] - radius,
-                             anchors[:, 0] + radius, anchors[:, 1] + radius])
+    boxes = np.column_stack(
+        [anchors[:, 0] - radius, anchors[:, 1] - radius, anchors[:, 0] + radius, anchors[:, 1] + radius]
+    )
     obstacles = [boxes]
     tries = min(len(points), 4 * max_labels)  # bound the work on dense maps
     placed, dropped = 0, len(points) - tries
@@ -354,8 +380,13 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
             box = (x0, y0, x0 + w, y0 + h)
             if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
                 continue
-            clash = ((taken[:, 0] < box[2]) & (taken[:, 2] > box[0]) & (taken[:, 1] < box[3])
-                     & (taken[:, 3] > box[1]) & others)
+            clash = (
+                (taken[:, 0] < box[2])
+                & (taken[:, 2] > box[0])
+                & (taken[:, 1] < box[3])
+                & (taken[:, 3] > box[1])
+                & others
+            )
             if not clash.any():
                 chosen = (dx, dy, ha, va, box)
                 break
@@ -363,9 +394,19 @@ def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: in
             dropped += 1
             continue
         dx, dy, ha, va, box = chosen
-        ax.annotate(names[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                    fontsize=LABEL_FONT_SIZE, color="#222222", zorder=6, annotation_clip=False,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+        ax.annotate(
+            names[i],
+            (xs[i], ys[i]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=LABEL_FONT_SIZE,
+            color="#222222",
+            zorder=6,
+            annotation_clip=False,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
         obstacles.append(np.array([box]))
         placed += 1
     return placed, dropped
@@ -387,9 +428,19 @@ def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
     except ImportError:  # pragma: no cover - the package is a dependency; keep a readable map without it
         ScaleBar = None
     if ScaleBar is not None:
-        ax.add_artist(ScaleBar(_metres_per_degree_x(extent), units="m", location="lower left",
-                               length_fraction=0.22, box_alpha=0.75, font_properties={"size": 7.5},
-                               scale_loc="top", rotation="horizontal-only", scale_formatter=_km))
+        ax.add_artist(
+            ScaleBar(
+                _metres_per_degree_x(extent),
+                units="m",
+                location="lower left",
+                length_fraction=0.22,
+                box_alpha=0.75,
+                font_properties={"size": 7.5},
+                scale_loc="top",
+                rotation="horizontal-only",
+                scale_formatter=_km,
+            )
+        )
         return
     width_km = (extent[2] - extent[0]) * _metres_per_degree_x(extent) / 1000
     nice = 10 ** math.floor(math.log10(max(width_km * 0.22, 1e-3)))
@@ -454,8 +505,14 @@ def draw_map(
                 faces = np.full(len(countries), LAND)
             _draw_polygons(ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
             # Borders again above the province outlines, so national borders read as national borders.
-            _draw_polygons(ax, countries.geometry.values, [(0, 0, 0, 0)] * len(countries),
-                           edgecolors="#6d6d6d", linewidths=1.1, zorder=2.6)
+            _draw_polygons(
+                ax,
+                countries.geometry.values,
+                [(0, 0, 0, 0)] * len(countries),
+                edgecolors="#6d6d6d",
+                linewidths=1.1,
+                zorder=2.6,
+            )
 
     # Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller.
     palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
@@ -463,25 +520,54 @@ def draw_map(
     if data.provinces is not None and not data.provinces.empty and span <= PROVINCE_OUTLINE_MAX_SPAN:
         provinces = _polygons(data.provinces, extent)
         if provinces is not None and not provinces.empty:
-            _draw_polygons(ax, provinces.geometry.values, [(0, 0, 0, 0)] * len(provinces),
-                           edgecolors="#b0aca4", linewidths=0.45, zorder=2)
+            _draw_polygons(
+                ax,
+                provinces.geometry.values,
+                [(0, 0, 0, 0)] * len(provinces),
+                edgecolors="#b0aca4",
+                linewidths=0.45,
+                zorder=2,
+            )
     shaded = None
     if data.province_control is not None and not data.province_control.empty:
         shaded = _polygons(data.province_control, extent, cache=False)
         if shaded is not None and not shaded.empty:
-            faces = [matplotlib.colors.to_rgba(palette.get(c, NO_CONTROLLER) if isinstance(c, str)
-                                               else NO_CONTROLLER, 0.32) for c in shaded["controller"]]
-            stats.provinces_shaded = _draw_polygons(ax, shaded.geometry.values, faces, edgecolors="#8f8a80",
-                                                    linewidths=0.5, zorder=2)
+            faces = [
+                matplotlib.colors.to_rgba(
+                    palette.get(c, NO_CONTROLLER) if isinstance(c, str) else NO_CONTROLLER, 0.32
+                )
+                for c in shaded["controller"]
+            ]
+            stats.provinces_shaded = _draw_polygons(
+                ax, shaded.geometry.values, faces, edgecolors="#8f8a80", linewidths=0.5, zorder=2
+            )
 
     # Mentions: a quiet grey dust under everything else.
     mentions = _points_in(data.mentions, extent)
     if mentions is not None:
-        ax.scatter(mentions.geometry.x, mentions.geometry.y, s=4, c="#7a7a7a", alpha=0.45, linewidths=0,
-                   zorder=3, rasterized=len(mentions) > 2000)
+        ax.scatter(
+            mentions.geometry.x,
+            mentions.geometry.y,
+            s=4,
+            c="#7a7a7a",
+            alpha=0.45,
+            linewidths=0,
+            zorder=3,
+            rasterized=len(mentions) > 2000,
+        )
         stats.mentions = len(mentions)
-        legend_handles.append(Line2D([], [], ls="", marker="o", ms=3, color="#7a7a7a", alpha=0.6,
-                                     label=f"place mentioned ({len(mentions):,})"))
+        legend_handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=3,
+                color="#7a7a7a",
+                alpha=0.6,
+                label=f"place mentioned ({len(mentions):,})",
+            )
+        )
 
     # Control: places that changed hands, as rings in their controller's colour *under* the event markers
     # (an event at the same place stays visible inside its ring); labelled last.
@@ -491,8 +577,15 @@ def draw_map(
         ctrl = control["controller"] if "controller" in control else pd.Series(None, index=control.index)
         colours = [palette.get(c, VACATED) if isinstance(c, str) else VACATED for c in ctrl]
         faces = [matplotlib.colors.to_rgba(c, 0.25) for c in colours]
-        ax.scatter(control.geometry.x, control.geometry.y, s=150, c=faces, edgecolors=colours,
-                   linewidths=2.2, zorder=3.5)
+        ax.scatter(
+            control.geometry.x,
+            control.geometry.y,
+            s=150,
+            c=faces,
+            edgecolors=colours,
+            linewidths=2.2,
+            zorder=3.5,
+        )
         stats.control_places = len(control)
         if data.changed_since is not None and "since" in control:
             # A halo on places that changed hands after `changed_since`: in a series, what this step changed.
@@ -500,28 +593,67 @@ def draw_map(
             new = (since > pd.Timestamp(data.changed_since)).to_numpy()
             stats.changed = int(new.sum())
             if new.any():
-                ax.scatter(control.geometry.x[new], control.geometry.y[new], s=420, c=CHANGE_HALO,
-                           edgecolors="none", zorder=3.4)
+                ax.scatter(
+                    control.geometry.x[new],
+                    control.geometry.y[new],
+                    s=420,
+                    c=CHANGE_HALO,
+                    edgecolors="none",
+                    zorder=3.4,
+                )
         if "since" in control:
             order = control.assign(_c=pd.to_datetime(control["since"], errors="coerce"))
             control = order.sort_values(["_c", "name"], ascending=[False, True], na_position="last")
     shown_actors = set(_controllers(control, shaded))  # the legend lists only what this view shows
     if stats.changed:
-        control_handles.append(Line2D([], [], ls="", marker="o", ms=13, color=CHANGE_HALO,
-                                      label=f"changed hands since\n{_day(data.changed_since, 1)} "
-                                            f"({stats.changed})"))
+        control_handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=13,
+                color=CHANGE_HALO,
+                label=f"changed hands since\n{_day(data.changed_since, 1)} ({stats.changed})",
+            )
+        )
     for actor, colour in palette.items():
         if actor in shown_actors:
-            control_handles.append(Patch(facecolor=matplotlib.colors.to_rgba(colour, 0.32),
-                                         edgecolor=colour, label=f"held by {actor}"))
+            control_handles.append(
+                Patch(
+                    facecolor=matplotlib.colors.to_rgba(colour, 0.32),
+                    edgecolor=colour,
+                    label=f"held by {actor}",
+                )
+            )
     if control is not None:
-        control_handles.append(Line2D([], [], ls="", marker="o", ms=10, markerfacecolor="none",
-                                      markeredgecolor="#444444", markeredgewidth=2,
-                                      label=f"place that changed hands ({len(control)})"))
+        control_handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=10,
+                markerfacecolor="none",
+                markeredgecolor="#444444",
+                markeredgewidth=2,
+                label=f"place that changed hands ({len(control)})",
+            )
+        )
         if any(not isinstance(c, str) for c in ctrl):
-            control_handles.append(Line2D([], [], ls="", marker="o", ms=10, markerfacecolor="none",
-                                          markeredgecolor=VACATED, markeredgewidth=2,
-                                          label="abandoned, no holder known"))
+            control_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker="o",
+                    ms=10,
+                    markerfacecolor="none",
+                    markeredgecolor=VACATED,
+                    markeredgewidth=2,
+                    label="abandoned, no holder known",
+                )
+            )
 
     # Events: reports pile up on the same towns, so events of one kind at one point become one marker
     # whose area grows with their number (a stack of 300 identical markers would read as one event).
@@ -535,36 +667,80 @@ def draw_map(
         # the biggest stack is larger, all stacks shrink alike and small ones stay at the base size).
         sizes = EVENT_SIZE * np.maximum(1.0, counts * min(1.0, 10.0 / counts.max()))
         colours = [EVENT_STYLE[k]["color"] for k in agg["kind"]]
-        coll = ax.scatter(agg["x"], agg["y"], s=sizes, c=colours, marker="o", edgecolors="white",
-                          linewidths=0.5, alpha=0.9, zorder=4, rasterized=len(agg) > 2000)
+        coll = ax.scatter(
+            agg["x"],
+            agg["y"],
+            s=sizes,
+            c=colours,
+            marker="o",
+            edgecolors="white",
+            linewidths=0.5,
+            alpha=0.9,
+            zorder=4,
+            rasterized=len(agg) > 2000,
+        )
         coll.set_paths([_MARKER_PATHS[k] for k in agg["kind"]])
         totals = agg.groupby("kind")["count"].sum()
         for kind, style in EVENT_STYLE.items():
             if kind in totals.index:
-                legend_handles.append(Line2D([], [], ls="", marker=style["marker"], ms=6,
-                                             color=style["color"], markeredgecolor="white",
-                                             label=f"{style['label']} ({int(totals[kind]):,})"))
+                legend_handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="",
+                        marker=style["marker"],
+                        ms=6,
+                        color=style["color"],
+                        markeredgecolor="white",
+                        label=f"{style['label']} ({int(totals[kind]):,})",
+                    )
+                )
         if bool((agg["count"] > 1).any()):
-            legend_handles.append(Line2D([], [], ls="", marker="o", ms=0, color="white",
-                                         label="(marker area grows with the\n number of events at a place)"))
+            legend_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker="o",
+                    ms=0,
+                    color="white",
+                    label="(marker area grows with the\n number of events at a place)",
+                )
+            )
         stats.events = len(events)
 
     # Title, scale bar, attribution, legend; labels last so they can avoid everything drawn.
-    fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top",
-             ha="left")
+    fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top", ha="left")
     _scale_bar(ax, extent)
-    fig.text(0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left",
-             va="bottom")
+    fig.text(
+        0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left", va="bottom"
+    )
     handles = control_handles + legend_handles
     if handles:
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.765, top), fontsize=7.5,
-                   frameon=False, title="Legend", title_fontsize=8.5, alignment="left",
-                   handlelength=1.4, borderaxespad=0.2)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.765, top),
+            fontsize=7.5,
+            frameon=False,
+            title="Legend",
+            title_fontsize=8.5,
+            alignment="left",
+            handlelength=1.4,
+            borderaxespad=0.2,
+        )
     if control is not None and "name" in control:
         stats.labels, stats.labels_dropped = _place_labels(fig, ax, control, data.max_labels)
         if stats.labels_dropped:
-            fig.text(0.765, 0.12 / (map_h + 1.1) + 0.02, f"{stats.labels_dropped} labels left out to avoid "
-                     "overlap", fontsize=6.5, color="#666666", ha="left", va="bottom")
+            fig.text(
+                0.765,
+                0.12 / (map_h + 1.1) + 0.02,
+                f"{stats.labels_dropped} labels left out to avoid overlap",
+                fontsize=6.5,
+                color="#666666",
+                ha="left",
+                va="bottom",
+            )
 
     kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
     if fmt == "png":

@@ -60,8 +60,9 @@ def handle(args: argparse.Namespace) -> int:
     except (ValueError, export.ExportError) as exc:
         return _fail(str(exc))
     try:
-        result = export.export_data(store, args.format, Path(args.out), date=date, since=since,
-                                    country=country, bbox=bbox)
+        result = export.export_data(
+            store, args.format, Path(args.out), date=date, since=since, country=country, bbox=bbox
+        )
     except (ValueError, OSError, export.ExportError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback

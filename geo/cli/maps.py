@@ -34,14 +34,17 @@ def register(subparsers: Any) -> None:
     series.add_argument("--gif", action="store_true", help="also write an animated GIF of the frames")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. AF")
-    where.add_argument("--bbox", help="W,S,E,N in degrees, e.g. 60,29,75,39 (write --bbox=-10,... when W is "
-                       "negative)")
-    p.add_argument("--layers", default="control,events",
-                   help="comma-separated: control,events,mentions (default control,events)")
+    where.add_argument(
+        "--bbox", help="W,S,E,N in degrees, e.g. 60,29,75,39 (write --bbox=-10,... when W is negative)"
+    )
+    p.add_argument(
+        "--layers",
+        default="control,events",
+        help="comma-separated: control,events,mentions (default control,events)",
+    )
     p.add_argument("--title", help="map title (the date is always added)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
-    p.add_argument("--out", required=True,
-                   help="FILE.png|svg|pdf|html for one map; a folder for a series")
+    p.add_argument("--out", required=True, help="FILE.png|svg|pdf|html for one map; a folder for a series")
     p.add_argument("--db", help="store file (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)")
     p.set_defaults(func=handle)
 
@@ -122,19 +125,41 @@ def handle(args: argparse.Namespace) -> int:
     try:
         if series:
             result = export.render_series(
-                store, start, end, every=args.every, out_dir=out_dir, gif=args.gif, country=country,
-                bbox=bbox, layers=layers, title=args.title, dpi=args.dpi,
+                store,
+                start,
+                end,
+                every=args.every,
+                out_dir=out_dir,
+                gif=args.gif,
+                country=country,
+                bbox=bbox,
+                layers=layers,
+                title=args.title,
+                dpi=args.dpi,
             )
-            print(f"wrote {len(result.frames)} frames to {out_dir}"
-                  + (f" and {result.gif}" if result.gif else "")
-                  + f" ({sum(result.changes)} changes of control highlighted)")
+            print(
+                f"wrote {len(result.frames)} frames to {out_dir}"
+                + (f" and {result.gif}" if result.gif else "")
+                + f" ({sum(result.changes)} changes of control highlighted)"
+            )
         elif fmt == "html":
-            res = export.export_data(store, "html", args.out, date=date, country=country, bbox=bbox,
-                                     since=since, title=args.title)
+            res = export.export_data(
+                store, "html", args.out, date=date, country=country, bbox=bbox, since=since, title=args.title
+            )
             print(f"wrote {args.out} ({res.counts_text()})")
         else:
-            res = export.render_map(store, date, since=since, country=country, bbox=bbox, layers=layers,
-                                    title=args.title, dpi=args.dpi, out=args.out, fmt=fmt)
+            res = export.render_map(
+                store,
+                date,
+                since=since,
+                country=country,
+                bbox=bbox,
+                layers=layers,
+                title=args.title,
+                dpi=args.dpi,
+                out=args.out,
+                fmt=fmt,
+            )
             print(f"wrote {args.out} ({res.counts_text()})")
     except (ValueError, OSError, export.ExportError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

@@ -31,8 +31,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_geojson_and_csv_hold_the_annotated_events(db, tmp_path, capsys):
-    code, stdout, err = run(capsys, "export", "--format", "geojson", "--out", str(tmp_path / "e.geojson"),
-                            "--db", str(db))
+    code, stdout, err = run(
+        capsys, "export", "--format", "geojson", "--out", str(tmp_path / "e.geojson"), "--db", str(db)
+    )
     assert code == 0, err
     assert "7 events" in stdout
     gj = gpd.read_file(tmp_path / "e.geojson")
@@ -42,14 +43,25 @@ def test_geojson_and_csv_hold_the_annotated_events(db, tmp_path, capsys):
     assert code == 0, err
     csv = pd.read_csv(tmp_path / "e.csv")
     assert sorted(csv["event_id"]) == sorted(gj["event_id"])
-    assert {"event_date", "date_precision", "where_precision", "actor", "latitude", "longitude",
-            "geonameid", "country_code", "source", "notes"} <= set(csv.columns)
+    assert {
+        "event_date",
+        "date_precision",
+        "where_precision",
+        "actor",
+        "latitude",
+        "longitude",
+        "geonameid",
+        "country_code",
+        "source",
+        "notes",
+    } <= set(csv.columns)
 
 
 def test_gpkg_layers_and_date(db, tmp_path, capsys):
     out = tmp_path / "x.gpkg"
-    code, _, err = run(capsys, "export", "--format", "gpkg", "--out", str(out), "--date", "2021-08-12",
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "export", "--format", "gpkg", "--out", str(out), "--date", "2021-08-12", "--db", str(db)
+    )
     assert code == 0, err
     assert {"events", "mentions", "control"} <= {n for n, _ in pyogrio.list_layers(out)}
     control = gpd.read_file(out, layer="control")
@@ -57,14 +69,25 @@ def test_gpkg_layers_and_date(db, tmp_path, capsys):
 
 
 def test_kml_and_html(db, tmp_path, capsys):
-    code, _, err = run(capsys, "export", "--format", "kml", "--out", str(tmp_path / "x.kml"), "--country",
-                       "AF", "--db", str(db))
+    code, _, err = run(
+        capsys,
+        "export",
+        "--format",
+        "kml",
+        "--out",
+        str(tmp_path / "x.kml"),
+        "--country",
+        "AF",
+        "--db",
+        str(db),
+    )
     assert code == 0, err
     ns = "{http://www.opengis.net/kml/2.2}"
     placemarks = ET.parse(tmp_path / "x.kml").getroot().iter(f"{ns}Placemark")
     assert sum(1 for _ in placemarks) == 7 + 5
-    code, _, err = run(capsys, "export", "--format", "html", "--out", str(tmp_path / "x.html"),
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "export", "--format", "html", "--out", str(tmp_path / "x.html"), "--db", str(db)
+    )
     assert code == 0, err
     assert "<script src=" not in (tmp_path / "x.html").read_text()
 
@@ -93,8 +116,9 @@ def test_unknown_format_is_a_usage_error(db, tmp_path, capsys):
 
 
 def test_unwritable_output(db, tmp_path, capsys):
-    code, _, err = run(capsys, "export", "--format", "gpkg", "--out", str(tmp_path / "a" / "b.gpkg"),
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "export", "--format", "gpkg", "--out", str(tmp_path / "a" / "b.gpkg"), "--db", str(db)
+    )
     assert code == 2 and "does not exist" in err
     code, _, err = run(capsys, "export", "--format", "gpkg", "--out", str(tmp_path), "--db", str(db))
     assert code == 2 and "is a folder" in err

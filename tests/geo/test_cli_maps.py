@@ -33,8 +33,22 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_png_map_of_a_country(db, tmp_path, capsys):
     out = tmp_path / "af.png"
-    code, stdout, err = run(capsys, "map", "--date", "2021-08-13", "--country", "af", "--dpi", "60",
-                            "--title", "Test map", "--out", str(out), "--db", str(db))
+    code, stdout, err = run(
+        capsys,
+        "map",
+        "--date",
+        "2021-08-13",
+        "--country",
+        "af",
+        "--dpi",
+        "60",
+        "--title",
+        "Test map",
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+    )
     assert code == 0, err
     assert "5 places that changed hands" in stdout
     img = np.asarray(Image.open(out).convert("L"), dtype=float)
@@ -44,20 +58,53 @@ def test_png_map_of_a_country(db, tmp_path, capsys):
 @pytest.mark.parametrize("suffix,magic", [("svg", b"<?xml"), ("pdf", b"%PDF"), ("html", b"<!DOCTYPE")])
 def test_other_formats(db, tmp_path, capsys, suffix, magic):
     out = tmp_path / f"m.{suffix}"
-    code, _, err = run(capsys, "map", "--date", "2021-08-12", "--bbox", "60,29,75,39", "--layers",
-                       "control,events,mentions", "--out", str(out), "--db", str(db))
+    code, _, err = run(
+        capsys,
+        "map",
+        "--date",
+        "2021-08-12",
+        "--bbox",
+        "60,29,75,39",
+        "--layers",
+        "control,events,mentions",
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+    )
     assert code == 0, err
     assert out.read_bytes()[:64].upper().startswith(magic.upper())
 
 
 def test_series_with_gif(db, tmp_path, capsys):
     out = tmp_path / "frames"
-    code, stdout, err = run(capsys, "map", "--from", "2021-08-10", "--to", "2021-08-13", "--every", "day",
-                            "--country", "AF", "--dpi", "40", "--gif", "--out", str(out), "--db", str(db))
+    code, stdout, err = run(
+        capsys,
+        "map",
+        "--from",
+        "2021-08-10",
+        "--to",
+        "2021-08-13",
+        "--every",
+        "day",
+        "--country",
+        "AF",
+        "--dpi",
+        "40",
+        "--gif",
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+    )
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == [
-        "control_2021-08-10_2021-08-13.gif", "map_2021-08-10.png", "map_2021-08-11.png",
-        "map_2021-08-12.png", "map_2021-08-13.png"]
+        "control_2021-08-10_2021-08-13.gif",
+        "map_2021-08-10.png",
+        "map_2021-08-11.png",
+        "map_2021-08-12.png",
+        "map_2021-08-13.png",
+    ]
     assert Image.open(out / "control_2021-08-10_2021-08-13.gif").n_frames == 4
 
 
@@ -82,31 +129,57 @@ def test_bad_input_is_one_line_exit_2(db, tmp_path, capsys, args, message):
 
 
 def test_unwritable_output(db, tmp_path, capsys):
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "no" / "x.png"),
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "no" / "x.png"), "--db", str(db)
+    )
     assert code == 2 and "does not exist" in err
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(blocker / "x.png"),
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "map", "--date", "2021-08-13", "--out", str(blocker / "x.png"), "--db", str(db)
+    )
     assert code == 2 and "not a folder" in err
 
 
 def test_wrong_suffix_and_missing_store(db, tmp_path, capsys):
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.jpg"),
-                       "--db", str(db))
+    code, _, err = run(
+        capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.jpg"), "--db", str(db)
+    )
     assert code == 2 and ".png" in err
-    code, _, err = run(capsys, "map", "--date", "2021-08-13", "--out", str(tmp_path / "x.png"),
-                       "--db", str(tmp_path / "none.sqlite"))
+    code, _, err = run(
+        capsys,
+        "map",
+        "--date",
+        "2021-08-13",
+        "--out",
+        str(tmp_path / "x.png"),
+        "--db",
+        str(tmp_path / "none.sqlite"),
+    )
     assert code == 2 and "no store" in err
     assert not (tmp_path / "none.sqlite").exists()
 
 
 def test_real_process_prints_no_traceback(db, tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "geo.cli", "map", "--date", "2021-08-13", "--country", "QQ", "--out",
-         str(tmp_path / "x.png"), "--db", str(db)],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "geo.cli",
+            "map",
+            "--date",
+            "2021-08-13",
+            "--country",
+            "QQ",
+            "--out",
+            str(tmp_path / "x.png"),
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "conflictmap map: unknown country code 'QQ'"

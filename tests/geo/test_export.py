@@ -220,22 +220,28 @@ def test_since_limits_events_but_not_control(store):
 
 def test_series_and_gif(store, tmp_path):
     out = tmp_path / "frames"
-    res = export.render_series(store, "2021-08-09", "2021-08-13", every="day", out_dir=out, gif=True,
-                               country="AF", dpi=40)
+    res = export.render_series(
+        store, "2021-08-09", "2021-08-13", every="day", out_dir=out, gif=True, country="AF", dpi=40
+    )
     assert [p.name for p in res.frames] == [f"map_2021-08-{d:02d}.png" for d in range(9, 14)]
     assert res.changes == [0, 0, 0, 3, 2]  # Herat, Qala i Naw, Ghazni on the 12th; Kandahar, Kabul the 13th
     assert all(p.is_file() for p in res.frames)
     gif = Image.open(res.gif)
     assert gif.n_frames == 5
-    first, last = (np.asarray(Image.open(p).convert("RGB")).astype(float) for p in (res.frames[0],
-                                                                                    res.frames[-1]))
+    first, last = (
+        np.asarray(Image.open(p).convert("RGB")).astype(float) for p in (res.frames[0], res.frames[-1])
+    )
     assert np.abs(first - last).mean() > 0.5  # control changed between the first and last day
     assert not list(out.glob(".*part*"))
 
 
 def test_weekly_series_ends_on_last_day():
     assert export.series_dates("2021-08-01", "2021-08-20", "week") == [
-        dt.date(2021, 8, 1), dt.date(2021, 8, 8), dt.date(2021, 8, 15), dt.date(2021, 8, 20)]
+        dt.date(2021, 8, 1),
+        dt.date(2021, 8, 8),
+        dt.date(2021, 8, 15),
+        dt.date(2021, 8, 20),
+    ]
 
 
 # ---------------------------------------------------------------------------------------- errors
@@ -309,14 +315,17 @@ def regenerate() -> None:  # pragma: no cover - a maintenance entry point, not a
     DATA.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         st = annotated_hand_store(Path(tmp) / "s.sqlite")
-        export.render_map(st, "2021-08-13", country="AF", dpi=100,
-                          out=DATA / "reference_handfilled_afghanistan_2021-08-13.png")
+        export.render_map(
+            st,
+            "2021-08-13",
+            country="AF",
+            dpi=100,
+            out=DATA / "reference_handfilled_afghanistan_2021-08-13.png",
+        )
         st.close()
         st = _seed_store(Path(tmp) / "seeds.sqlite")
         export.render_map(st, "2021-08-13", country="AF", dpi=100, out=SEED_REFERENCE)
         st.close()
-
-
 
 
 def test_clamp_bbox_for_a_zoomed_out_view():
@@ -341,9 +350,11 @@ def test_labels_never_overlap_and_stay_inside_the_map():
 
     rng = np.random.default_rng(3)
     n = 200
-    points = gpd.GeoDataFrame({"name": [f"Town {i}" for i in range(n)]},
-                              geometry=gpd.points_from_xy(rng.uniform(61, 74, n), rng.uniform(30, 38, n)),
-                              crs=4326)
+    points = gpd.GeoDataFrame(
+        {"name": [f"Town {i}" for i in range(n)]},
+        geometry=gpd.points_from_xy(rng.uniform(61, 74, n), rng.uniform(30, 38, n)),
+        crs=4326,
+    )
     fig = Figure(figsize=(8, 6), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -362,8 +373,11 @@ def test_labels_never_overlap_and_stay_inside_the_map():
 
 
 def test_events_at_one_place_are_counted_not_stacked():
-    pts = gpd.GeoDataFrame({"kind": ["captured"] * 5 + ["attacked", "bogus"]},
-                           geometry=gpd.points_from_xy([66.0] * 6 + [67.0], [33.0] * 7), crs=4326)
+    pts = gpd.GeoDataFrame(
+        {"kind": ["captured"] * 5 + ["attacked", "bogus"]},
+        geometry=gpd.points_from_xy([66.0] * 6 + [67.0], [33.0] * 7),
+        crs=4326,
+    )
     agg = staticmap.aggregate_events(pts).set_index(["x", "kind"])["count"]
     assert agg[(66.0, "captured")] == 5 and agg[(66.0, "attacked")] == 1 and agg[(67.0, "other")] == 1
 
@@ -392,8 +406,9 @@ def _seed_store(path: Path):
     ev = st.events_df()
     undated = ev[ev["source"].str.endswith(SEED_002) & ev["event_date"].isna()]
     for key in undated["target_key"]:
-        st.annotate("event", key, "edit_event", {"event_date": "2021-08-12", "date_precision": "day"},
-                    analyst="test")
+        st.annotate(
+            "event", key, "edit_event", {"event_date": "2021-08-12", "date_precision": "day"}, analyst="test"
+        )
     return st
 
 
@@ -426,8 +441,11 @@ def test_seed_map_matches_reference_image(seed_store):
     the labels or the legend. Regenerate with `.venv/bin/python tests/geo/test_export.py --regenerate`
     after an intended change, and look at the image before committing it.
     """
-    got = np.asarray(Image.open(io.BytesIO(export.map_bytes(seed_store, "2021-08-13", country="AF",
-                                                            dpi=100))).convert("RGB")).astype(float)
+    got = np.asarray(
+        Image.open(io.BytesIO(export.map_bytes(seed_store, "2021-08-13", country="AF", dpi=100))).convert(
+            "RGB"
+        )
+    ).astype(float)
     want = np.asarray(Image.open(SEED_REFERENCE).convert("RGB")).astype(float)
     assert got.shape == want.shape
     diff = np.abs(got - want)

@@ -115,8 +115,18 @@ def test_other_conflicts_in_german():
         "Bundeskanzler Olaf Scholz aus Berlin erwartet."
     )
     found = _texts(text, "de")
-    for name in ("Bachmut", "Kiew", "Charkiw", "Sudan", "Khartum", "Syriens", "Irak", "Mossuls",
-                 "Vereinigten Staaten", "Berlin"):
+    for name in (
+        "Bachmut",
+        "Kiew",
+        "Charkiw",
+        "Sudan",
+        "Khartum",
+        "Syriens",
+        "Irak",
+        "Mossuls",
+        "Vereinigten Staaten",
+        "Berlin",
+    ):
         assert name in found, name
     for word in ("Die", "Nach", "Bereits", "Armee", "Stadt", "Norden", "Lage", "Januar", "Olaf", "Scholz"):
         assert word not in found, word
