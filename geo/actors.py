@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from geo.normalize import lower_like_re
+
 __all__ = [
     "ARMED_GROUPS",
     "FastAlternation",
@@ -222,12 +224,6 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_-"
 
 
-def _fold_like_re(low: str) -> str:
-    """Lower-cased text folded as `re.IGNORECASE` folds it, where `str.lower` does not: the long s (ſ,
-    in Fraktur-era German) matches "s". Same length, so offsets stay valid."""
-    return low.replace("ſ", "s") if "ſ" in low else low
-
-
 class FastAlternation:
     """A big `(?:alt1|alt2|...)` regex tried only at word starts whose first letters can begin a match.
 
@@ -287,7 +283,7 @@ class FastAlternation:
     def _candidates(self, text: str, start: int, end: int) -> Iterable[int]:
         """Word starts in text[start:end] where some alternative's prefix occurs, in order."""
         if self._automaton is not None:
-            low = _fold_like_re(text[start:end].lower())
+            low = lower_like_re(text[start:end])
             if len(low) == end - start:  # lower() kept the offsets (it may not for e.g. "İ")
                 hits: set[int] = set()
                 for e_idx, n in self._automaton.iter(low):
@@ -304,7 +300,7 @@ class FastAlternation:
         for pos in self._candidates(text, start, end):
             if pos < last:
                 continue
-            key = _fold_like_re(text[pos : pos + _KEY].lower())
+            key = lower_like_re(text[pos : pos + _KEY])
             pat = cache[key] if key in cache else for_key(key)
             if pat is not None:
                 m = pat.match(text, pos, end)

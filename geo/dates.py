@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.model import DatePrecision
+from geo.normalize import lower_like_re
 
 __all__ = [
     "DateSpan",
@@ -246,17 +247,8 @@ class DateSpan:
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _word_key(token: str) -> str:
-    """Lookup key of a date word: lower case, old German long s ("Dienſtag") read as s.
-
-    The regexes match case-insensitively, and Unicode case folding lets "ſ" match "s"; the tables are
-    keyed by plain lower case, so the key must fold the same way or a match would have no entry.
-    """
-    return token.lower().replace("ſ", "s")
-
-
 def _month_num(token: str) -> int | None:
-    token = _word_key(token).rstrip(".")
+    token = lower_like_re(token).rstrip(".")
     if token.isdigit():
         n = int(token)
         return n if 1 <= n <= 12 else None
@@ -413,7 +405,7 @@ def _resolve_match(
     if tag == "weekday":
         if day_base is None:
             return tag, None, None
-        wd = WEEKDAYS[_word_key(m["wd_weekday"])]
+        wd = WEEKDAYS[lower_like_re(m["wd_weekday"])]
         back = (day_base.weekday() - wd) % 7
         return tag, day_base - dt.timedelta(days=back), "day"
     if tag == "yesterday":
@@ -464,7 +456,7 @@ def _resolve_match(
             "fall": 9,
             "herbst": 9,
             "winter": 12,
-        }[_word_key(m["season_season"])]
+        }[lower_like_re(m["season_season"])]
         words = m.group(0).lower()
         year = month_base.year
         if start > month_base.month or (

@@ -22,7 +22,7 @@ import unicodedata
 import zlib
 from functools import lru_cache
 
-__all__ = ["fold", "key_hash", "simple_key", "strip_diacritics", "tokens", "APOSTROPHES"]
+__all__ = ["fold", "key_hash", "lower_like_re", "simple_key", "strip_diacritics", "tokens", "APOSTROPHES"]
 
 # Every apostrophe-like mark seen in transliterated names: ' ‘ ’ ` ´ ʼ ʻ ʿ ʾ ′ and the Hebrew geresh.
 APOSTROPHES = "'\u2018\u2019`\u00b4\u02bc\u02bb\u02bf\u02be\u2032\u05f3\u02b9\u02c8"
@@ -94,6 +94,18 @@ _TRANSLIT: tuple[tuple[str, str], ...] = (
     ("x", "ks"),
 )
 _DOUBLE_RE = re.compile(r"(.)\1+")
+
+
+def lower_like_re(text: str) -> str:
+    """`text` lower-cased the way `re.IGNORECASE` compares it, for tables and prefilters that stand in
+    for a case-insensitive regex.
+
+    `str.lower` leaves the long s ("ſ", Fraktur-era German: "Dienſtag", "ſtürmten") alone, but Unicode
+    case folding lets it match "s"; without this a regex match would have no table entry, or a prefilter
+    would skip a place where the regex matches. Same length as `str.lower`'s result, so offsets hold.
+    """
+    low = text.lower()
+    return low.replace("ſ", "s") if "ſ" in low else low
 
 
 def strip_diacritics(text: str) -> str:

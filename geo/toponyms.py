@@ -596,10 +596,6 @@ class _Lookup:
     def __call__(self, name: str) -> list[Candidate]:
         return list(_lookup_cached(name))
 
-    @staticmethod
-    def tolerance(name: str) -> float:
-        return _tolerance_cached(name)
-
 
 def find_mentions(article: Article) -> list[Mention]:
     """Place-name mentions in `article.text` with gazetteer candidates (not yet resolved)."""
@@ -779,7 +775,7 @@ def _accept(
     if single and prev is not None and not prev.initial and _unknown_name_before(text, prev, first, index):
         # "Roseanne Barr", "Dewly Nelson": an unknown capitalised word right before a minor place's
         # name makes a person; the surname is then remembered for the rest of the article.
-        if not lookup.tolerance(looked):
+        if not _tolerance_cached(looked):
             person_names.add(first.key)
             return None
     if single:
@@ -790,7 +786,7 @@ def _accept(
         if z >= 6.0:  # function words: The, Die, Nach, And
             return None
         threshold = 3.5 if first.initial else (4.0 if german else 4.5)
-        tolerance = lookup.tolerance(looked)
+        tolerance = _tolerance_cached(looked)
         if not first.initial and not german:
             tolerance = max(tolerance, 5.0) if tolerance else 0.0  # mid-sentence capital: a name
         if z >= threshold and z >= tolerance:
@@ -802,6 +798,6 @@ def _accept(
     elif first.initial and all(
         rules.commonness(toks[k].text, language) >= 4.5 for k in range(span.first, span.last + 1)
     ):
-        if not lookup.tolerance(looked):  # not a country, province, capital, seat or city of 100,000+
+        if not _tolerance_cached(looked):  # not a country, province, capital, seat or city of 100,000+
             return None  # "Long Beach"-shaped phrases of ordinary words at a sentence start
     return cands

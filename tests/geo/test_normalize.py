@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.normalize import fold, key_hash, simple_key, strip_diacritics
+from geo.normalize import fold, key_hash, lower_like_re, simple_key, strip_diacritics
 
 SAME_PLACE = [
     ("Mazar-i-Sharif", "Masar-i-Scharif"),
@@ -92,3 +92,14 @@ def test_key_hash_is_stable_across_processes() -> None:
     assert key_hash("kabul") == key_hash("kabul")
     assert key_hash("kabul") != key_hash("kabol")
     assert 0 <= key_hash("kabul") < 2**64
+
+
+def test_lower_like_re_reads_the_long_s_as_s_and_keeps_offsets() -> None:
+    """Tables and prefilters keyed by lower case must agree with re.IGNORECASE on Fraktur spellings."""
+    import re
+
+    for word in ("Dienſtag", "ſtürmten", "Aufſtändiſchen", "Kabul"):
+        low = lower_like_re(word)
+        assert len(low) == len(word)
+        assert re.fullmatch(re.escape(low), word, re.IGNORECASE)
+    assert lower_like_re("Dienſtag") == "dienstag"
