@@ -89,25 +89,7 @@ HEADER = (
 
 def _row(corpus: str, system: str, s: CorpusScore, secs: float) -> tuple[str, ...]:
     e = s.errors
-    if not s.exact_coords.gold:  # no gold coordinates (the German sets): resolution is not scored
-        return (
-            corpus,
-            system,
-            str(s.articles),
-            str(s.exact.gold),
-            str(s.exact.predicted),
-            _fmt(s.exact.precision),
-            _fmt(s.exact.recall),
-            _fmt(s.exact.f1),
-            _fmt(s.overlap.f1),
-            "-",
-            "-",
-            "-",
-            "-",
-            "-",
-            f"{secs:.1f}",
-        )
-    return (
+    recognition = (
         corpus,
         system,
         str(s.articles),
@@ -117,6 +99,11 @@ def _row(corpus: str, system: str, s: CorpusScore, secs: float) -> tuple[str, ..
         _fmt(s.exact.recall),
         _fmt(s.exact.f1),
         _fmt(s.overlap.f1),
+    )
+    if not s.exact_coords.gold:  # no gold coordinates (the German sets): resolution is not scored
+        return (*recognition, "-", "-", "-", "-", "-", f"{secs:.1f}")
+    return (
+        *recognition,
         _fmt(s.exact_coords.f1),
         _fmt(e.accuracy()),
         _fmt(e.median, pct=False) if e.n else "-",

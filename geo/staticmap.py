@@ -458,6 +458,16 @@ def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
 # ----------------------------------------------------------------------------------------------- draw
 
 
+def _legend_marker(label: str, *, marker: str = "o", **style: Any) -> Line2D:
+    """A legend key that is a bare marker, no line: how every point layer of the map is explained."""
+    return Line2D([], [], ls="", marker=marker, label=label, **style)
+
+
+def _legend_ring(label: str, colour: Any) -> Line2D:
+    """A legend key for a control ring (hollow circle in `colour`), as drawn around changed places."""
+    return _legend_marker(label, ms=10, markerfacecolor="none", markeredgecolor=colour, markeredgewidth=2)
+
+
 def draw_map(
     data: MapData,
     out: Any,
@@ -557,16 +567,7 @@ def draw_map(
         )
         stats.mentions = len(mentions)
         legend_handles.append(
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                ms=3,
-                color="#7a7a7a",
-                alpha=0.6,
-                label=f"place mentioned ({len(mentions):,})",
-            )
+            _legend_marker(f"place mentioned ({len(mentions):,})", ms=3, color="#7a7a7a", alpha=0.6)
         )
 
     # Control: places that changed hands, as rings in their controller's colour *under* the event markers
@@ -607,14 +608,10 @@ def draw_map(
     shown_actors = set(_controllers(control, shaded))  # the legend lists only what this view shows
     if stats.changed:
         control_handles.append(
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
+            _legend_marker(
+                f"changed hands since\n{_day(data.changed_since, 1)} ({stats.changed})",
                 ms=13,
                 color=CHANGE_HALO,
-                label=f"changed hands since\n{_day(data.changed_since, 1)} ({stats.changed})",
             )
         )
     for actor, colour in palette.items():
@@ -627,33 +624,9 @@ def draw_map(
                 )
             )
     if control is not None:
-        control_handles.append(
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                ms=10,
-                markerfacecolor="none",
-                markeredgecolor="#444444",
-                markeredgewidth=2,
-                label=f"place that changed hands ({len(control)})",
-            )
-        )
+        control_handles.append(_legend_ring(f"place that changed hands ({len(control)})", "#444444"))
         if any(not isinstance(c, str) for c in ctrl):
-            control_handles.append(
-                Line2D(
-                    [],
-                    [],
-                    ls="",
-                    marker="o",
-                    ms=10,
-                    markerfacecolor="none",
-                    markeredgecolor=VACATED,
-                    markeredgewidth=2,
-                    label="abandoned, no holder known",
-                )
-            )
+            control_handles.append(_legend_ring("abandoned, no holder known", VACATED))
 
     # Events: reports pile up on the same towns, so events of one kind at one point become one marker
     # whose area grows with their number (a stack of 300 identical markers would read as one event).
@@ -684,27 +657,18 @@ def draw_map(
         for kind, style in EVENT_STYLE.items():
             if kind in totals.index:
                 legend_handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        ls="",
+                    _legend_marker(
+                        f"{style['label']} ({int(totals[kind]):,})",
                         marker=style["marker"],
                         ms=6,
                         color=style["color"],
                         markeredgecolor="white",
-                        label=f"{style['label']} ({int(totals[kind]):,})",
                     )
                 )
         if bool((agg["count"] > 1).any()):
             legend_handles.append(
-                Line2D(
-                    [],
-                    [],
-                    ls="",
-                    marker="o",
-                    ms=0,
-                    color="white",
-                    label="(marker area grows with the\n number of events at a place)",
+                _legend_marker(
+                    "(marker area grows with the\n number of events at a place)", ms=0, color="white"
                 )
             )
         stats.events = len(events)
