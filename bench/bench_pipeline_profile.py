@@ -31,10 +31,10 @@ def _best_ms(step: Callable[[object], object], items: list) -> float:
 
 def run() -> list[Figure]:
     from bench.corpus import generate_texts
-    from geo import actors, dates, events, toponyms
-    from geo.articles import article_from_text
-    from geo.pipeline import parse_article
-    from geo.resolve import resolve_mentions
+    from geo.parse import actors, dates, events, toponyms
+    from geo.parse.articles import article_from_text
+    from geo.parse.pipeline import parse_article
+    from geo.parse.resolve import resolve_mentions
 
     texts = generate_texts(N_ARTICLES, seed=7)
     arts = [article_from_text(g.text, source=f"bench/{k:05d}.txt") for k, g in enumerate(texts)]

@@ -23,9 +23,9 @@ LAYER_DATES = ("2015-03-01", "2017-06-15", "2019-09-30", "2022-01-10", "2024-12-
 
 def _ingest_figures(tmp: Path) -> list[Figure]:
     from bench.corpus import write_corpus
-    from geo.articles import Article, read_paths
-    from geo.pipeline import parse_article
-    from geo.store import Store
+    from geo.parse.articles import Article, read_paths
+    from geo.parse.pipeline import parse_article
+    from geo.store.sqlite import Store
 
     paths = write_corpus(tmp / "corpus", N_ARTICLES)
     articles = [a for a in read_paths([tmp / "corpus"]) if isinstance(a, Article)]
@@ -90,9 +90,9 @@ def _timed(fn, *args, **kw) -> tuple[float, object]:
 
 def _layer_figures(tmp: Path) -> list[Figure]:
     from bench.synth import make_synthetic_store
-    from geo import layers
-    from geo.layers import LayerFilter
-    from geo.store import Store
+    from geo.maps import layers
+    from geo.maps.layers import LayerFilter
+    from geo.store.sqlite import Store
 
     t_build, path = _timed(make_synthetic_store, tmp / "synthetic.sqlite", 10_000, 100_000)
     figs = [Figure("synthetic store ready (10k events, 100k mentions; cached template copy)", t_build, "s")]

@@ -172,7 +172,7 @@ def sample_places(n: int = 3000, seed: int = 1) -> list[str]:
     Only the documented gazetteer API is used: random surface names are looked up, and the canonical
     name of a credible populated place or division is kept.
     """
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
 
     gaz = get_gazetteer()
     names = [s for s in gaz.surface_names() if s.isascii() and s[:1].isupper() and 4 <= len(s) <= 24]

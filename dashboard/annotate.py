@@ -1,6 +1,6 @@
 """Annotation panel: an analyst confirms, corrects or rejects one mention or event.
 
-Every button writes one append-only annotation through `geo.store.Store.annotate` in an `on_click`
+Every button writes one append-only annotation through `geo.store.sqlite.Store.annotate` in an `on_click`
 callback, i.e. *before* the script reruns, so the map and reader drawn in that rerun already show the
 change. `expected_last` (the newest annotation id the analyst saw) makes a concurrent edit by a colleague
 an explicit error instead of a silent overwrite.
@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.model import EVENT_KINDS
-from geo.store import AnnotationError, Store, place_fields
+from geo.store.sqlite import AnnotationError, Store, place_fields
 
 PRECISIONS = ["day", "month", "year"]
 
@@ -168,7 +168,7 @@ def gazetteer_search(query: str, limit: int = 10) -> list[dict]:
     if not query.strip():
         return []
     try:
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
     except ImportError:
         return []
     gaz = get_gazetteer()

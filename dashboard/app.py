@@ -1,7 +1,7 @@
 """conflictmap dashboard: `streamlit run dashboard/app.py` (or `make dashboard`).
 
 The page is wiring only: the view (date, filters) lives in the URL, `dashboard.data` asks `geo` for the
-layers, `dashboard.mapview` draws them offline, and the panels call the store for annotations and ingest.
+layers, `geo.render.leaflet` draws them offline, and the panels call the store for annotations and ingest.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import annotate, data, ingest, mapview, reader, urlstate  # noqa: E402
+from dashboard import annotate, data, ingest, reader, urlstate  # noqa: E402
 from dashboard.annotate import as_text  # noqa: E402
 from dashboard.urlstate import ViewState  # noqa: E402
-from geo.store import AnnotationError, Store  # noqa: E402
+from geo.render import leaflet as mapview  # noqa: E402
+from geo.store.sqlite import AnnotationError, Store  # noqa: E402
 
 MAP_KEY = "map"
 PLAY_DELAY_S = 1.0
@@ -351,8 +352,8 @@ DATA_MIME = {
 
 
 def downloads_panel(store: Store, view: ViewState) -> None:
-    """Static map and data exports of the current view, made by geo.export (same code as the CLI)."""
-    from geo import export
+    """Static map and data exports of the current view, made by geo.export.core (same code as the CLI)."""
+    from geo.export import core as export
 
     flt = data.layer_filter(view)
     country = view.countries[0] if len(view.countries) == 1 else None
@@ -525,7 +526,7 @@ def main() -> None:
         else:
             st.caption("No annotations yet.")
     with tab_undated:
-        from geo.layers import undated_events
+        from geo.maps.layers import undated_events
 
         und = undated_events(store, data.layer_filter(view))
         if len(und):

@@ -1,7 +1,7 @@
 """The dashboard's only door to the domain: thin calls into `geo` (store, layers, gazetteer), plus caching.
 
-Nothing here decides *what* a layer holds; `geo.layers` does. This module turns the view (date, filters)
-into `geo.layers` calls and the results into `dashboard.mapview.MapLayers`.
+Nothing here decides *what* a layer holds; `geo.maps.layers` does. This module turns the view (date, filters)
+into `geo.maps.layers` calls and the results into `geo.render.leaflet.MapLayers`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import mapview
 from dashboard.urlstate import ViewState
-from geo import layers as geo_layers
-from geo.store import Store
+from geo.maps import layers as geo_layers
+from geo.render import leaflet as mapview
+from geo.store.sqlite import Store
 
 _MEMO: dict[tuple, object] = {}
 
@@ -73,7 +73,7 @@ def static_tables(
 
 def _event_row_cache(store: Store, flt: geo_layers.LayerFilter) -> tuple[dict, dict[int, list]]:
     """Display rows (escaped text, interned actors/kinds/articles) of *every* event, built once per store
-    generation and filter; moving the date then only picks the rows geo.layers says are visible."""
+    generation and filter; moving the date then only picks the rows geo.maps.layers says are visible."""
 
     def compute() -> tuple[dict, dict[int, list]]:
         every = geo_layers.events_layer(store, None, flt)
@@ -86,7 +86,7 @@ def _event_row_cache(store: Store, flt: geo_layers.LayerFilter) -> tuple[dict, d
 def events_table(
     store: Store, flt: geo_layers.LayerFilter, date: dt.date, since: dt.date | None
 ) -> mapview.PrebuiltTable:
-    """The events layer at `date` (which events, and which are new since `since`: geo.layers decides)."""
+    """The events layer at `date` (which events, and which are new since `since`: geo.maps.layers decides)."""
     visible = geo_layers.events_layer(store, date, flt, since=since)
     base, by_id = _event_row_cache(store, flt)
     rows = [
@@ -99,7 +99,7 @@ def events_table(
 
 
 def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | None) -> mapview.MapLayers:
-    """All layers for the view, straight from geo.layers (date-independent ones cached)."""
+    """All layers for the view, straight from geo.maps.layers (date-independent ones cached)."""
     flt = layer_filter(view)
     mentions, datelines = static_tables(store, flt)
     return mapview.MapLayers(
@@ -113,8 +113,8 @@ def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | No
 
 
 def palette(store: Store) -> dict[str, str]:
-    """Actor colours shared with the static map export (geo.staticmap), stable for a given store."""
-    from geo.staticmap import controller_palette
+    """Actor colours shared with the static map export (geo.render.staticmap), stable for a given store."""
+    from geo.render.staticmap import controller_palette
 
     def compute() -> dict[str, str]:
         events = store.events_df()
@@ -204,7 +204,7 @@ def _boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
     host), so each rerun does not resend them; if that folder is not writable they are sent inline.
     """
     try:
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
 
         gaz = get_gazetteer()
         countries = gaz.countries()
@@ -224,7 +224,7 @@ def publish_static(payload: dict, stem: str) -> dict | None:
     import hashlib
     import json
 
-    from dashboard.offline import STATIC_DIR, STATIC_URL
+    from geo.render.offline import STATIC_DIR, STATIC_URL
 
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     name = f"{stem}-{hashlib.sha1(text.encode()).hexdigest()[:16]}.json"
@@ -256,7 +256,7 @@ def _data_countries(store: Store) -> tuple[str, ...]:
 
 
 def default_store_path() -> Path:
-    from geo.store import default_db_path
+    from geo.store.sqlite import default_db_path
 
     return default_db_path()
 

@@ -2,7 +2,7 @@
 `conflictmap ingest`, and every file gets its own line in the report (new / unchanged / rejected + reason).
 
 The loop below is only orchestration (read -> parse -> store, catching each file's error); the domain work
-is `geo.articles`, `geo.pipeline` and `geo.store`.
+is `geo.parse.articles`, `geo.parse.pipeline` and `geo.store.sqlite`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.articles import ArticleError, Rejected, article_from_text, read_paths
 from geo.model import Article
-from geo.store import Store
+from geo.parse.articles import ArticleError, Rejected, article_from_text, read_paths
+from geo.store.sqlite import Store
 
 
 @dataclass(slots=True)
@@ -51,7 +51,7 @@ class IngestReport:
 
 
 def _store_articles(store: Store, source: str, articles: list[Article]) -> FileReport:
-    from geo.pipeline import parse_article
+    from geo.parse.pipeline import parse_article
 
     report = FileReport(source=source, status="unchanged")
     statuses: set[str] = set()
@@ -75,7 +75,7 @@ def _store_articles(store: Store, source: str, articles: list[Article]) -> FileR
 
 
 def _uploaded_articles(name: str, data: bytes) -> tuple[list[Article], list[Rejected]]:
-    """Read one upload with exactly the CLI's reader (`geo.articles.read_paths` on a file), so that the
+    """Read one upload with exactly the CLI's reader (`geo.parse.articles.read_paths` on a file), so that the
     same files are accepted, and bad records inside a collection are reported the same way.
 
     The bytes go to a private temporary file named like the upload; sources are renamed back to the

@@ -21,8 +21,8 @@ from eval.scoring import CorpusScore, Counts, Span, match_exact
 
 def _ours(text: str, language: str) -> list[Span]:
     from geo.model import Article
-    from geo.resolve import resolve_mentions
-    from geo.toponyms import find_mentions
+    from geo.parse.resolve import resolve_mentions
+    from geo.parse.toponyms import find_mentions
 
     art = Article(text=text, source="eval", content_hash="", language=language)
     mentions = resolve_mentions(art, find_mentions(art))
@@ -40,8 +40,8 @@ def _oracle(text: str, language: str, gold: list[Span]) -> list[Span]:
     and counts as a resolution error.
     """
     from geo.model import Article, Candidate, Mention
-    from geo.resolve import resolve_mentions
-    from geo.toponyms import _lookup_cached
+    from geo.parse.resolve import resolve_mentions
+    from geo.parse.toponyms import _lookup_cached
 
     art = Article(text=text, source="eval", content_hash="", language=language)
     mentions = [
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     if not files:
         print(f"eval: no benchmark corpora in {folder} (folder missing or empty): corpus scores skipped")
-    from geo.toponyms import name_index
+    from geo.parse.toponyms import name_index
 
     name_index()  # build/load once, outside the timings
     for path in files:

@@ -36,7 +36,7 @@ def _index() -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
 
 @cache
 def _country_point(cc: str) -> tuple[float, float] | None:
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
 
     try:
         place = get_gazetteer().country(cc)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo.gazetteer.normalize import fold
 from geo.model import ParsedArticle
-from geo.normalize import fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -44,8 +44,8 @@ def _folds(names: tuple[str, ...] | list[str]) -> set[str]:
 
 
 def parse_seeds() -> dict[str, ParsedArticle]:
-    from geo.articles import Rejected, read_paths
-    from geo.pipeline import parse_article
+    from geo.parse.articles import Rejected, read_paths
+    from geo.parse.pipeline import parse_article
 
     out: dict[str, ParsedArticle] = {}
     for item in read_paths([SEEDS]):

@@ -121,7 +121,7 @@ class Event:
     mention_end: int | None = None
     # The words that dated the event ("on Thursday", "am Donnerstag", "in 2014"), or None when the event
     # simply takes the article's date. Kept so that the date can be re-resolved when an analyst later
-    # dates an undated article (geo.dates.resolve_relative(date_expression, article_date, language)).
+    # dates an undated article (geo.parse.dates.resolve_relative(date_expression, article_date, language)).
     date_expression: str | None = None
 
 

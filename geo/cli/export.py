@@ -42,7 +42,7 @@ def _fail(message: str) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo import export
+    from geo.export import core as export
 
     try:
         date = parse_date(args.date, "--date") if args.date else None

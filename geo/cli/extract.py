@@ -28,9 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     try:
-        from geo.articles import Rejected
-        from geo.pipeline import extract_paths, parsed_to_json
-        from geo.toponyms import name_index
+        from geo.parse.articles import Rejected
+        from geo.parse.pipeline import extract_paths, parsed_to_json
+        from geo.parse.toponyms import name_index
 
         name_index()  # fail early, with one line, if the gazetteer is missing
     except (ImportError, OSError, RuntimeError) as exc:  # RuntimeError: GazetteerNotBuilt

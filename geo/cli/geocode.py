@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo.gazetteer import GazetteerNotBuilt
-    from geo.geocoder import BadQueryError, GazetteerGeocoder, location_to_json, validate_query
+    from geo.gazetteer.geocoder import BadQueryError, GazetteerGeocoder, location_to_json, validate_query
+    from geo.gazetteer.lookup import GazetteerNotBuilt
 
     try:
         queries = [validate_query(name) for name in args.names]

@@ -52,7 +52,7 @@ class IngestSummary:
 def _systemic_errors() -> tuple[type[BaseException], ...]:
     """Errors that would hit every article the same way (the gazetteer is not built): stop early."""
     try:
-        from geo.gazetteer import GazetteerNotBuilt
+        from geo.gazetteer.lookup import GazetteerNotBuilt
     except ImportError:
         return ()
     return (GazetteerNotBuilt,)
@@ -111,7 +111,7 @@ def _parse_one(article: Any) -> tuple[str, Any]:
 
     Module-level so that worker processes can run it.
     """
-    from geo.pipeline import parse_article
+    from geo.parse.pipeline import parse_article
 
     try:
         return "ok", parse_article(article)
@@ -152,7 +152,7 @@ def ingest_paths(
     """
     from tqdm import tqdm
 
-    from geo.articles import Rejected, read_paths
+    from geo.parse.articles import Rejected, read_paths
 
     summary = IngestSummary(db=str(store.path))
     files = list(_files(paths))
@@ -250,7 +250,7 @@ def format_summary(s: IngestSummary) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.store import SchemaError, Store
+    from geo.store.sqlite import SchemaError, Store
 
     try:
         store = Store(args.db)

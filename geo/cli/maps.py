@@ -71,7 +71,7 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 def open_store(db: str | None) -> Any:
     """Open an existing store; never create an empty one as a side effect of a typo in --db."""
-    from geo.store import Store, default_db_path
+    from geo.store.sqlite import Store, default_db_path
 
     path = Path(db) if db else default_db_path()
     if not path.is_file():
@@ -80,7 +80,7 @@ def open_store(db: str | None) -> Any:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo import export
+    from geo.export import core as export
 
     try:
         layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())

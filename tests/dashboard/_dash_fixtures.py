@@ -11,7 +11,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from dashboard import mapview
+from geo.render import leaflet as mapview
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -28,9 +28,9 @@ DATED_ARTICLE = (
 
 def build_seed_store(path: Path, *, extra_dated: bool = True) -> Path:
     """Ingest seeds/ (and the dated test article) into a new store at `path` via the real pipeline."""
-    from geo.articles import Rejected, article_from_text, read_paths
-    from geo.pipeline import parse_article
-    from geo.store import Store
+    from geo.parse.articles import Rejected, article_from_text, read_paths
+    from geo.parse.pipeline import parse_article
+    from geo.store.sqlite import Store
 
     with Store(path) as store:
         for item in read_paths([SEEDS]):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from geo.articles import article_from_text, read_file
 from geo.model import Article, Candidate, Mention, Place
+from geo.parse.articles import article_from_text, read_file
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.actors import ActorContext, find_actors, normalise_actor
+from geo.parse.actors import ActorContext, find_actors, normalise_actor
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,8 @@ def test_fast_alternation_matches_exactly_what_the_plain_regex_matches() -> None
     import re
     from pathlib import Path
 
-    from geo.actors import _NAMED_RE, _REF_RE
-    from geo.events import _TRIGGER_RE
+    from geo.parse.actors import _NAMED_RE, _REF_RE
+    from geo.parse.events import _TRIGGER_RE
 
     seeds = Path(__file__).resolve().parents[2] / "seeds"
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]

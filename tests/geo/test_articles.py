@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import (
+from geo.model import Article
+from geo.parse.articles import (
     MAX_ARTICLE_BYTES,
     ArticleError,
     Rejected,
@@ -17,7 +18,6 @@ from geo.articles import (
     read_paths,
     read_upload,
 )
-from geo.model import Article
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

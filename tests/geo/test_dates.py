@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dates import article_date, find_dates, parse_date_string, parse_marker, resolve_relative
+from geo.parse.dates import article_date, find_dates, parse_date_string, parse_marker, resolve_relative
 
 D = dt.date
 

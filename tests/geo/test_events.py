@@ -16,9 +16,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _events_fixtures import article, find_mentions, seed  # noqa: E402
 
-from geo.dates import resolve_relative  # noqa: E402
-from geo.events import extract_events, split_sentences  # noqa: E402
 from geo.model import EVENT_KINDS, Article, Event  # noqa: E402
+from geo.parse.dates import resolve_relative  # noqa: E402
+from geo.parse.events import extract_events, split_sentences  # noqa: E402
 
 D = dt.date
 
@@ -398,10 +398,10 @@ _GAZ = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "build" / ".
 
 
 @pytest.mark.skipif(
-    not _GAZ.exists() or importlib.util.find_spec("geo.toponyms") is None, reason="gazetteer not built"
+    not _GAZ.exists() or importlib.util.find_spec("geo.parse.toponyms") is None, reason="gazetteer not built"
 )
 def test_seed_facts_through_the_real_pipeline() -> None:
-    from geo.pipeline import parse_article
+    from geo.parse.pipeline import parse_article
 
     try:
         p2 = parse_article(seed(2))

@@ -24,7 +24,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).parent))
 from _export_fixtures import annotated_hand_store  # noqa: E402
 
-from geo import export, staticmap  # noqa: E402
+from geo.export import core as export  # noqa: E402
+from geo.render import staticmap  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -334,7 +335,7 @@ def test_clamp_bbox_for_a_zoomed_out_view():
 
 
 def test_world_map_without_a_view_or_data(tmp_path):
-    from geo.store import Store
+    from geo.store.sqlite import Store
 
     with Store(tmp_path / "empty.sqlite") as empty:
         res = export.render_map(empty, "2021-08-13")
@@ -396,8 +397,8 @@ SEED_REFERENCE = DATA / "reference_afghanistan_2021-08-13.png"
 def _seed_store(path: Path):
     """seeds/ ingested through the real pipeline; events the parser left undated in article 002 are dated
     by an analyst (the dashboard's edit_event annotation), as the issue's story has it."""
-    from geo.pipeline import extract_paths
-    from geo.store import Store
+    from geo.parse.pipeline import extract_paths
+    from geo.store.sqlite import Store
 
     st = Store(path)
     for item in extract_paths([REPO / "seeds"]):

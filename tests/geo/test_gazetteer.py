@@ -7,8 +7,8 @@ import math
 import pytest
 from shapely.geometry import Point
 
-from geo.gazetteer import ATTRIBUTION, Gazetteer, Match, get_gazetteer
-from geo.geocoder import ACCEPT_SCORE
+from geo.gazetteer.geocoder import ACCEPT_SCORE
+from geo.gazetteer.lookup import ATTRIBUTION, Gazetteer, Match, get_gazetteer
 
 # Reference coordinates (lat, lon) of the towns, from general knowledge, independent of the gazetteer.
 HERAT = (34.34, 62.20)
@@ -244,8 +244,8 @@ def test_attribution_credits_geonames_and_natural_earth() -> None:
 
 def test_fold_shortcut_is_sound(gaz: Gazetteer) -> None:
     """lookup() reuses fold(simple_key(q)) instead of fold(q) unless _fold_differs(q) says otherwise."""
-    from geo.gazetteer import _fold_differs
-    from geo.normalize import fold, simple_key
+    from geo.gazetteer.lookup import _fold_differs
+    from geo.gazetteer.normalize import fold, simple_key
 
     names = gaz.surface_names()[::40]
     wrong = [n for n in names if not _fold_differs(n) and fold(n) != fold(simple_key(n))]
@@ -253,7 +253,7 @@ def test_fold_shortcut_is_sound(gaz: Gazetteer) -> None:
 
 
 def test_key_tables_match_the_normalisers(gaz: Gazetteer) -> None:
-    from geo.normalize import fold, simple_key
+    from geo.gazetteer.normalize import fold, simple_key
 
     simple, folded = set(gaz.simple_keys()), set(gaz.fold_keys())
     for name in ("Mazar-i-Sharif", "Kala-e Nau", "Gasni", "Afghanistans"):

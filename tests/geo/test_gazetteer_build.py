@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geo.gazetteer import _find, _StringTable
-from geo.gazetteer_build import (
+from geo.gazetteer.build import (
     _german_genitive,
     _keep_alternate,
     country_point,
@@ -17,7 +16,8 @@ from geo.gazetteer_build import (
     string_table,
     topojson_features,
 )
-from geo.normalize import key_hash
+from geo.gazetteer.lookup import _find, _StringTable
+from geo.gazetteer.normalize import key_hash
 
 
 def test_topojson_quantized_arcs_decode_to_the_right_polygon() -> None:

@@ -9,7 +9,7 @@ import pytest
 from geopy.exc import GeocoderQueryError
 from geopy.location import Location
 
-from geo.geocoder import (
+from geo.gazetteer.geocoder import (
     ACCEPT_SCORE,
     MIN_SCORE,
     BadQueryError,

@@ -1,4 +1,4 @@
-"""geo.layers on a real SQLite store: what the map shows at a date, with filters and annotations."""
+"""geo.maps.layers on a real SQLite store: what the map shows at a date, with filters and annotations."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import layers
-from geo.layers import LayerFilter
-from geo.store import Store
+from geo.maps import layers
+from geo.maps.layers import LayerFilter
+from geo.store.sqlite import Store
 
 _spec = importlib.util.spec_from_file_location(
     "_store_fixtures", Path(__file__).with_name("_store_fixtures.py")

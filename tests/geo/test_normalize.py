@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.normalize import fold, key_hash, lower_like_re, simple_key, strip_diacritics
+from geo.gazetteer.normalize import fold, key_hash, lower_like_re, simple_key, strip_diacritics
 
 SAME_PLACE = [
     ("Mazar-i-Sharif", "Masar-i-Scharif"),
@@ -63,7 +63,7 @@ def test_simple_key_folds_case_diacritics_and_punctuation_only() -> None:
 
 
 def test_ascii_fast_path_agrees_with_unicode_path() -> None:
-    from geo.normalize import _simple_key_unicode
+    from geo.gazetteer.normalize import _simple_key_unicode
 
     for name in [
         "Mazar-i-Sharif",

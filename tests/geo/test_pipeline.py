@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.articles import article_from_text
-from geo.pipeline import extract_paths, parse_article, parsed_to_json
+from geo.parse.articles import article_from_text
+from geo.parse.pipeline import extract_paths, parse_article, parsed_to_json
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 MENTION_KEYS = {"text", "start", "end", "name", "lat", "lon", "country_code", "geonameid", "confidence"}

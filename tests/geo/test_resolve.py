@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from geo.model import Article
-from geo.resolve import accept_score, resolve_mentions
-from geo.toponyms import find_mentions
+from geo.parse.resolve import accept_score, resolve_mentions
+from geo.parse.toponyms import find_mentions
 
 
 def _resolve(text: str, language: str = "en") -> dict[str, object]:
@@ -60,7 +60,7 @@ def test_alternatives_are_kept_and_ranked():
 
 
 def test_low_confidence_mention_keeps_candidates_without_place():
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
     from geo.model import Candidate, Mention
 
     text = "Officials in Price said so."

@@ -1,4 +1,4 @@
-"""geo.store on real SQLite files: idempotent ingest, atomic articles, annotations that override, survive
+"""geo.store.sqlite on real SQLite files: idempotent ingest, atomic articles, annotations that override, survive
 re-ingest, undo, export/import, concurrency, and schema migrations."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import store as store_mod
-from geo.store import (
+from geo.store import sqlite as store_mod
+from geo.store.sqlite import (
     SCHEMA_VERSION,
     AnnotationError,
     ConcurrentEditError,

@@ -1,4 +1,4 @@
-"""geo.timeline: control as intervals per place, from events stored in a real SQLite store."""
+"""geo.maps.timeline: control as intervals per place, from events stored in a real SQLite store."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import timeline
-from geo.store import Store
+from geo.maps import timeline
+from geo.store.sqlite import Store
 
 _spec = importlib.util.spec_from_file_location(
     "_store_fixtures", Path(__file__).with_name("_store_fixtures.py")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.model import Article
-from geo.toponyms import find_mentions, tokenize
+from geo.parse.toponyms import find_mentions, tokenize
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -24,7 +24,7 @@ def _texts(text: str, language: str = "en") -> list[str]:
 
 
 def _seed(prefix: str) -> Article:
-    from geo.articles import read_file
+    from geo.parse.articles import read_file
 
     path = next(SEEDS.glob(f"{prefix}_*.txt"))
     return read_file(path)[0]

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from geo.model import Article, Event, Mention, ParsedArticle
-from geo.resolve import resolve_mentions
-from geo.toponyms import find_mentions
+from geo.parse.resolve import resolve_mentions
+from geo.parse.toponyms import find_mentions
 
 __all__ = ["parse_article", "extract_paths", "parsed_to_json", "accepted_mentions"]
 
@@ -22,9 +22,9 @@ def parse_article(article: Article) -> ParsedArticle:
     """Find, resolve and interpret the places of one article.
 
     All mentions are kept (low-confidence ones with `place=None`, so the dashboard can show them as such);
-    events are extracted from the mentions by `geo.events`.
+    events are extracted from the mentions by `geo.parse.events`.
     """
-    from geo.events import extract_events
+    from geo.parse.events import extract_events
 
     mentions = resolve_mentions(article, find_mentions(article))
     events = extract_events(article, mentions)
@@ -32,8 +32,8 @@ def parse_article(article: Article) -> ParsedArticle:
 
 
 def extract_paths(paths: Iterable[str | Path]) -> Iterator[Any]:
-    """Parse every article found under `paths`; unreadable inputs come through as `geo.articles.Rejected`."""
-    from geo.articles import Rejected, read_paths
+    """Parse every article found under `paths`; unreadable inputs come through as `geo.parse.articles.Rejected`."""
+    from geo.parse.articles import Rejected, read_paths
 
     for item in read_paths(paths):
         if isinstance(item, Rejected):

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geo.gazetteer.normalize import lower_like_re
 from geo.model import DatePrecision
-from geo.normalize import lower_like_re
 
 __all__ = [
     "DateSpan",
@@ -165,7 +165,7 @@ def _rel_prefilter() -> tuple[re.Pattern[str], list[tuple[str, set[str]]]]:
     """
     from re import _parser  # noqa: PLC0415 - stdlib parse tree
 
-    from geo.actors import _prefixes, _trie_regex  # noqa: PLC0415 - shared prefix helpers
+    from geo.parse.actors import _prefixes, _trie_regex  # noqa: PLC0415 - shared prefix helpers
 
     per_tag = [(tag, _prefixes(list(_parser.parse(p, _FLAGS)), k=_REL_KEY)) for tag, p in _REL_PATTERNS]
     prefixes = set().union(*(pre for _tag, pre in per_tag))

@@ -15,7 +15,9 @@ import branca
 import folium
 import folium.plugins
 
-STATIC_DIR = Path(__file__).parent / "static"
+from geo.paths import dashboard_dir
+
+STATIC_DIR = dashboard_dir() / "static"
 # Streamlit serves `static/` next to the entry script at this path (server.enableStaticServing).
 STATIC_URL = "/app/static"
 

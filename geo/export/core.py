@@ -11,7 +11,7 @@ Public API (the CLI and the dashboard's download buttons call exactly these):
 - `ExportError`: bad requests (unknown country, empty range, bbox outside the world, unwritable output);
   `clamp_bbox(bounds)` cuts a browser view's bounds to the world before passing them as `bbox`.
 
-Everything reads the store through `geo.layers`, so analyst annotations (applied by the store) are in
+Everything reads the store through `geo.maps.layers`, so analyst annotations (applied by the store) are in
 every output. Every file is written atomically (temporary file in the target folder, then `os.replace`):
 an error never leaves a half-written file behind and never destroys the previous good one.
 """
@@ -38,9 +38,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import staticmap
-from geo.staticmap import FORMATS as MAP_FORMATS
-from geo.staticmap import MapData, as_date
+from geo.paths import vendor_dir
+from geo.render import staticmap
+from geo.render.staticmap import FORMATS as MAP_FORMATS
+from geo.render.staticmap import MapData, as_date
 
 DATA_FORMATS = ("geojson", "gpkg", "csv", "kml", "html")
 LAYERS = ("control", "events", "mentions")
@@ -438,7 +439,7 @@ def write_kml(frames: dict[str, gpd.GeoDataFrame], path: Path, title: str) -> No
 
 # The dashboard vendors Leaflet for Streamlit's static serving; the standalone page inlines the same files.
 HTML_MAX_MENTIONS = 5_000
-_STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "vendor" / "leaflet"
+_STATIC = vendor_dir() / "leaflet"
 
 
 def _leaflet_assets() -> tuple[str, str]:
@@ -725,7 +726,7 @@ def clamp_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
 
 def _gazetteer() -> Any:
     try:
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
 
         return get_gazetteer()
     except Exception as exc:  # not built yet, or data missing: maps still draw without boundaries
@@ -753,7 +754,7 @@ def boundaries() -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
 
 def attribution_text() -> str:
     try:
-        from geo.gazetteer import ATTRIBUTION
+        from geo.gazetteer.lookup import ATTRIBUTION
 
         return str(ATTRIBUTION).strip().replace("\n", " ")
     except ImportError:
@@ -833,7 +834,7 @@ class View:
     flt: Any = None
 
     def layer_filter(self) -> Any:
-        from geo.layers import LayerFilter
+        from geo.maps.layers import LayerFilter
 
         return self.flt if self.flt is not None else LayerFilter()
 
@@ -847,13 +848,13 @@ def _in_bbox(frame: gpd.GeoDataFrame, bbox: Sequence[float] | None) -> gpd.GeoDa
 
 
 def layer_frames(store: Any, view: View, layers: Sequence[str] = LAYERS) -> dict[str, gpd.GeoDataFrame]:
-    """The store's layers for a view, straight from `geo.layers` (annotations applied, rejected rows out).
+    """The store's layers for a view, straight from `geo.maps.layers` (annotations applied, rejected rows out).
 
     Events: up to `date` (inclusive) and from `since` (inclusive). Control: state at `date` (latest when
     None). Mentions: those of articles published up to `date`. `country` keeps rows of that country,
     `bbox` rows inside the box.
     """
-    from geo import layers as lyr
+    from geo.maps import layers as lyr
 
     flt = view.layer_filter()
     out: dict[str, gpd.GeoDataFrame] = {}
@@ -999,7 +1000,7 @@ def build_map_data(
     frames = layer_frames(store, View(day, since_day, None, None, flt), layers)
     province_control = None
     if "control" in layers:
-        from geo import layers as lyr
+        from geo.maps import layers as lyr
 
         province_control = lyr.province_control_layer(store, day, View(flt=flt).layer_filter())
     if extent is None:
@@ -1076,7 +1077,7 @@ def render_map(
 
     `out`: a path (written atomically), a binary file object, or None to get the bytes in `.data`.
     `fmt`: png | svg | pdf (default: the path's suffix, else png). `country` (ISO alpha-2) or `bbox`
-    (W, S, E, N) choose the view; neither = the extent of the data. `flt` is a geo.layers.LayerFilter.
+    (W, S, E, N) choose the view; neither = the extent of the data. `flt` is a geo.maps.layers.LayerFilter.
     """
     if isinstance(out, str | os.PathLike):
         check_writable(out)
@@ -1348,7 +1349,7 @@ def _export_title(view: View) -> str:
 
 
 def _province_frame(store: Any, view: View) -> gpd.GeoDataFrame | None:
-    from geo import layers as lyr
+    from geo.maps import layers as lyr
 
     prov = lyr.province_control_layer(store, view.date, view.layer_filter())
     if prov.empty:
@@ -1359,7 +1360,7 @@ def _province_frame(store: Any, view: View) -> gpd.GeoDataFrame | None:
 
 
 def _html_for(store: Any, view: View, frames: dict[str, gpd.GeoDataFrame], title: str | None) -> str:
-    from geo import layers as lyr
+    from geo.maps import layers as lyr
 
     day = view.date or store.date_range()[1]
     prov = lyr.province_control_layer(store, day, view.layer_filter())

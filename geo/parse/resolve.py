@@ -20,7 +20,7 @@ one decision (one sense per discourse). Candidate scores are posterior probabili
 candidates (best first, at most five kept for the analyst).
 
 Confidence = match score x (0.8 + 0.2 x posterior of the chosen candidate), on the gazetteer's scale, so
-`geo.geocoder.ACCEPT_SCORE` is the acceptance line. Below it a mention keeps its candidates and
+`geo.gazetteer.geocoder.ACCEPT_SCORE` is the acceptance line. Below it a mention keeps its candidates and
 confidence but gets `place = None` (shown as "low confidence" by the dashboard); `conflictmap extract`
 and the accuracy harness list only accepted mentions.
 """
@@ -32,8 +32,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from geo.gazetteer.normalize import fold
 from geo.model import Article, Candidate, Mention, Place
-from geo.normalize import fold
 
 __all__ = ["resolve_mentions", "accept_score", "MAX_ALTERNATIVES"]
 
@@ -49,7 +49,7 @@ _CITY_AFTER = re.compile(r"^\s?(?:[Cc]ity|[Tt]own)\b")
 
 def accept_score() -> float:
     """The geocoder's acceptance threshold (imported lazily so this module loads without the gazetteer)."""
-    from geo.geocoder import ACCEPT_SCORE
+    from geo.gazetteer.geocoder import ACCEPT_SCORE
 
     return float(ACCEPT_SCORE)
 

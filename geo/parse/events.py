@@ -11,7 +11,7 @@ German verb-final), then pick
   "between", or of a speaker ("said ... in Washington") is only a fallback, and a country that is merely
   a container ("another provincial capital in Afghanistan") is never the captured place;
 - the actor: the agent slot ("by"/"von"/"to"/"an") or the nearest actor phrase, normalised by
-  `geo.actors`; anaphors ("the Islamists", "them") resolve to the group the article names;
+  `geo.parse.actors`; anaphors ("the Islamists", "them") resolve to the group the article names;
 - the date: a date expression in the sentence nearest to the trigger ("in 2014", "on Thursday",
   "im Januar"), resolved against the article date; otherwise the article's own date. Unknown stays None
   (an undated article's "on Thursday"), and the words are kept in `Event.date_expression` so the event
@@ -31,9 +31,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from geo.actors import ActorContext, ActorMatch, FastAlternation
-from geo.dates import DateSpan, find_dates, parse_marker
 from geo.model import Article, DatePrecision, Event, Mention
+from geo.parse.actors import ActorContext, ActorMatch, FastAlternation
+from geo.parse.dates import DateSpan, find_dates, parse_marker
 
 __all__ = ["extract_events", "split_sentences", "TRIGGERS"]
 

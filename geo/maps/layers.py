@@ -31,11 +31,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import timeline
-from geo.timeline import to_timestamp
+from geo.maps import timeline
+from geo.maps.timeline import to_timestamp
 
 if TYPE_CHECKING:
-    from geo.store import Store
+    from geo.store.sqlite import Store
 
 __all__ = [
     "CONTROL_COLUMNS",
@@ -154,7 +154,7 @@ MENTION_COLUMNS = [
     "last_annotation_id",
 ]
 
-#: Columns of :func:`control_layer` (plus ``geometry``): geo.timeline.STATE_COLUMNS.
+#: Columns of :func:`control_layer` (plus ``geometry``): geo.maps.timeline.STATE_COLUMNS.
 CONTROL_COLUMNS = list(timeline.STATE_COLUMNS)
 
 #: Columns of :func:`province_control_layer` (plus polygon ``geometry``).
@@ -262,7 +262,7 @@ def _static_layer(store: Store, name: str, flt: LayerFilter, build) -> gpd.GeoDa
 
 
 def control_intervals_for(store: Store, flt: LayerFilter | None = None) -> pd.DataFrame:
-    """Cached :func:`geo.timeline.control_intervals` over the store's effective events (evidence filter
+    """Cached :func:`geo.maps.timeline.control_intervals` over the store's effective events (evidence filter
     of ``flt`` applied). Countries/actors are NOT applied here (see module docstring)."""
     flt = flt or LayerFilter()
     key = (*store.cache_key(), flt.evidence_key())
@@ -297,7 +297,7 @@ def _pressure_for(store: Store, flt: LayerFilter) -> pd.DataFrame:
 
 
 def control_state_for(store: Store, date: Any, flt: LayerFilter | None = None) -> pd.DataFrame:
-    """Cached :func:`geo.timeline.state_at` at ``date`` (shared by the point and province layers of one
+    """Cached :func:`geo.maps.timeline.state_at` at ``date`` (shared by the point and province layers of one
     render). Countries/actors are NOT applied here."""
     flt = flt or LayerFilter()
     key = (*store.cache_key(), flt.evidence_key(), to_timestamp(date))
@@ -396,7 +396,7 @@ def _datelines_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def _provinces() -> gpd.GeoDataFrame:
     """Province polygons with their seat, loaded once per process (geometry is the costly part)."""
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
 
     gaz = get_gazetteer()
     prov = gaz.provinces().copy()

@@ -3,7 +3,7 @@
 It plugs in wherever geopy geocoders do (`geopandas.tools.geocode(names, provider=GazetteerGeocoder)`,
 geopy's RateLimiter, ...), but never touches the network: its HTTP adapter refuses every request.
 
-Scores: every result carries `raw["score"]` in [0, 1] (see `geo.gazetteer`). Two thresholds matter:
+Scores: every result carries `raw["score"]` in [0, 1] (see `geo.gazetteer.lookup`). Two thresholds matter:
 
 * `ACCEPT_SCORE` (0.7) - the geoparser accepts a mention's best candidate only at or above this.
   Ordinary English/German words that happen to be place names somewhere ("Price", "Die") score below it.
@@ -22,7 +22,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.gazetteer import Gazetteer, Match, get_gazetteer
+from geo.gazetteer.lookup import Gazetteer, Match, get_gazetteer
 from geo.model import Place
 
 __all__ = [
@@ -93,7 +93,7 @@ def validate_query(query: Any) -> str:
 
 
 class GazetteerGeocoder(Geocoder):
-    """Offline geopy geocoder over `geo.gazetteer` (GeoNames cities500 + Natural Earth provinces)."""
+    """Offline geopy geocoder over `geo.gazetteer.lookup` (GeoNames cities500 + Natural Earth provinces)."""
 
     def __init__(
         self,

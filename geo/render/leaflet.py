@@ -1,4 +1,4 @@
-"""Turn the layer tables from `geo.layers` into a folium map for streamlit-folium, fast and offline.
+"""Turn the layer tables from `geo.maps.layers` into a folium map for streamlit-folium, fast and offline.
 
 Why this shape:
 - The *base map* (bundled boundaries, legend, helper JS) does not depend on the date, so its script, and
@@ -32,7 +32,7 @@ import shapely.affinity
 import shapely.errors
 from jinja2 import Template
 
-from dashboard.offline import OfflineMap
+from geo.render.offline import OfflineMap
 
 # Colour-blind-safe palette (Okabe-Ito + Tol), assigned to actors in sorted order; unknown actor = grey.
 PALETTE = [
@@ -395,7 +395,7 @@ for (var i = 0; i < D.rows.length; i++) {
 def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tuple[dict, int]:
     """Places whose latest controller at the date is known: one circle per place, in the actor's colour.
 
-    Columns of geo.layers.control_layer: name, controller (None when vacated), state, since,
+    Columns of geo.maps.layers.control_layer: name, controller (None when vacated), state, since,
     since_precision, last_confirmed, evidence, title/source, status; coordinates latitude/longitude.
     """
     df = _points(control)
@@ -454,7 +454,7 @@ def event_rows(
 ) -> tuple[dict, int]:
     """Events up to the date, icon by kind, colour by actor; `new` when dated after `new_since`.
 
-    Columns of geo.layers.events_layer: kind, actor, place, event_date, date_precision, where_precision,
+    Columns of geo.maps.layers.events_layer: kind, actor, place, event_date, date_precision, where_precision,
     evidence, title/source, status, is_new; coordinates latitude/longitude. `is_new` wins over `new_since`.
     """
     df = _points(events)
@@ -522,7 +522,7 @@ if (parent.addLayers) { parent.addLayers(ms); } else { ms.forEach(function(m) { 
 def mention_rows(mentions: pd.DataFrame | None) -> tuple[dict, int]:
     """All mentions, aggregated per resolved place (100,000 mentions are a few thousand places).
 
-    Columns of geo.layers.mentions_layer: name, latitude/longitude, article_id, status (one row per
+    Columns of geo.maps.layers.mentions_layer: name, latitude/longitude, article_id, status (one row per
     mention); a `count` column, if present, is summed (pre-aggregated input).
     """
     df = _points(mentions, keep=("name", "article_id", "status", "count"))
@@ -674,9 +674,9 @@ def _province_geometry(geonameid: int, geom: Any, tolerance: float) -> dict | No
 def province_rows(
     provinces: pd.DataFrame | None, colours: dict[str, str], tolerance: float = 0.01
 ) -> tuple[dict, int]:
-    """Province polygons shaded by who holds the province's capital (geo.layers.province_control_layer).
+    """Province polygons shaded by who holds the province's capital (geo.maps.layers.province_control_layer).
 
-    Columns of geo.layers.province_control_layer: geometry, name, controller, state, seat_name, since,
+    Columns of geo.maps.layers.province_control_layer: geometry, name, controller, state, seat_name, since,
     since_precision, evidence.
     """
     if provinces is None or len(provinces) == 0 or "geometry" not in provinces.columns:
@@ -891,7 +891,7 @@ def build_overlays(
     layers: MapLayers, colours: dict[str, str]
 ) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
     """The date-dependent feature groups, in drawing order, with the number of items in each."""
-    from dashboard.offline import OfflineMarkerCluster
+    from geo.render.offline import OfflineMarkerCluster
 
     groups: list[folium.FeatureGroup] = []
     counts: dict[str, int] = {}

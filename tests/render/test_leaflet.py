@@ -9,8 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from dashboard import mapview, reader, urlstate
-from dashboard.offline import all_asset_urls, external_assets, is_local, static_file
+from dashboard import reader, urlstate
+from geo.render import leaflet as mapview
+from geo.render.offline import all_asset_urls, external_assets, is_local, static_file
 
 EVIL = '<script>alert("x")</script>'
 

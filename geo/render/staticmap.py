@@ -1,6 +1,6 @@
 """Static map drawing (PNG/SVG/PDF) from ready-made GeoDataFrames, offline, with matplotlib's Agg backend.
 
-This module knows nothing about the store: `geo.export` turns a store plus a view (date, country, bbox,
+This module knows nothing about the store: `geo.export.core` turns a store plus a view (date, country, bbox,
 layers) into a `MapData` and calls `draw_map`. Keeping the drawing pure makes it testable on frames built
 by hand and lets the dashboard draw exactly the same picture for its current view.
 

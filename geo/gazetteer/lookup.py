@@ -1,6 +1,6 @@
 """The bundled world gazetteer at run time: names -> places, points -> places.
 
-Loads the artifact written by `geo.gazetteer_build` (columnar numpy arrays, sorted name-key tables and
+Loads the artifact written by `geo.gazetteer.build` (columnar numpy arrays, sorted name-key tables and
 WKB polygons in `data/gazetteer/build/`) with a few bulk reads, so a cold start costs well under the
 1.5 s budget, and answers:
 
@@ -22,7 +22,7 @@ one-step-better tier.
 
 Scores: exact 1.0, alias 0.97, folded 0.94 / 0.86, fuzzy 0.45-0.9 by rapidfuzz ratio, times a
 credibility factor < 1 when the query is a common English/German word (wordfreq Zipf >= 3) and the place
-is not prominent enough for that word to mean it. `geo.geocoder.ACCEPT_SCORE` is the geoparser's bar.
+is not prominent enough for that word to mean it. `geo.gazetteer.geocoder.ACCEPT_SCORE` is the geoparser's bar.
 
 Offline-first data layout: every array is a memory-mapped .npy file; strings live in UTF-8 blobs decoded
 on demand; name keys are found through an open-addressing hash table stored in the artifact, so a cold
@@ -42,8 +42,9 @@ from zlib import adler32, crc32
 
 import numpy as np
 
+from geo.gazetteer.normalize import fold, simple_key
 from geo.model import Place
-from geo.normalize import fold, simple_key
+from geo.paths import gazetteer_dir
 
 if TYPE_CHECKING:  # geopandas is imported lazily: most callers never need polygons
     import geopandas
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # geopandas is imported lazily: most callers never need polyg
 __all__ = [
     "ATTRIBUTION",
     "ATTRIBUTION_HTML",
-    "BUILD_DIR",
+    "FORMAT_VERSION",
     "FUZZY_MIN_RATIO",
     "Gazetteer",
     "GazetteerNotBuilt",
@@ -59,7 +60,18 @@ __all__ = [
     "get_gazetteer",
 ]
 
-BUILD_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "build"
+#: Layout version of the built artefact; the builder writes it into the manifest and the loader refuses
+#: any other, with the command that rebuilds it.
+FORMAT_VERSION = 6
+REBUILD_HINT = "run `conflictmap gazetteer build` (or `make gazetteer` in a checkout)"
+
+
+def folding_rules_sha256() -> str:
+    """Hash of the name-folding rules: keys in the artefact are only valid for the rules that made them."""
+    import hashlib
+
+    return hashlib.sha256((Path(__file__).parent / "normalize.py").read_bytes()).hexdigest()
+
 
 ATTRIBUTION = "Places: GeoNames (CC BY 4.0) | Boundaries: Natural Earth (public domain)"
 ATTRIBUTION_HTML = (
@@ -107,7 +119,7 @@ if tuple(f.name for f in fields(Place)) != _PLACE_FIELDS:  # pragma: no cover - 
 
 
 class GazetteerNotBuilt(RuntimeError):
-    """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer_build)."""
+    """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer.build)."""
 
 
 class Match(NamedTuple):
@@ -125,17 +137,15 @@ class Match(NamedTuple):
 class Gazetteer:
     """Read-only world gazetteer; thread-safe for lookups. Use `get_gazetteer()` for the shared one."""
 
-    def __init__(self, build_dir: Path | str = BUILD_DIR) -> None:
-        self.build_dir = Path(build_dir)
+    def __init__(self, build_dir: Path | str | None = None) -> None:
+        self.build_dir = Path(build_dir) if build_dir is not None else gazetteer_dir()
         if not (self.build_dir / ".complete").exists():
-            raise GazetteerNotBuilt(
-                f"gazetteer artifact missing in {self.build_dir}; run `make gazetteer` "
-                "(python -m geo.gazetteer_build)"
-            )
+            raise GazetteerNotBuilt(f"gazetteer artifact missing in {self.build_dir}; {REBUILD_HINT}")
+        _check_manifest(self.build_dir)
         check = self.build_dir / "fc_table_check.npy"
         if not check.exists() or np.load(check).tobytes().decode() != ",".join(FEATURE_CODES):
             raise GazetteerNotBuilt(
-                f"gazetteer artifact in {self.build_dir} has an older layout; run `make gazetteer`"
+                f"gazetteer artifact in {self.build_dir} has an older layout; {REBUILD_HINT}"
             )
         a = _ArrayDir(self.build_dir)
         self._gid = a["gid"]
@@ -327,7 +337,7 @@ class Gazetteer:
     ) -> list[Match]:
         """Candidates for `name`, best first. `country_codes` restricts to those ISO alpha-2 codes.
 
-        Returns [] when nothing matches; use `Match.score` (and `geo.geocoder.ACCEPT_SCORE`) to decide
+        Returns [] when nothing matches; use `Match.score` (and `geo.gazetteer.geocoder.ACCEPT_SCORE`) to decide
         whether the best candidate is credible. Results are memoised (news repeats the same names), so
         the returned list is fresh but its Match objects are shared and immutable.
         """
@@ -712,12 +722,33 @@ def _german_country_name(code: str, fallback: str) -> str:
     return name.split(", ")[0]
 
 
+def _check_manifest(build_dir: Path) -> None:
+    """Refuse an artefact of another format version or built with other folding rules."""
+    import json
+
+    try:
+        inputs = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GazetteerNotBuilt(
+            f"gazetteer manifest in {build_dir} unreadable ({exc}); {REBUILD_HINT}"
+        ) from None
+    if inputs.get("format") != FORMAT_VERSION:
+        raise GazetteerNotBuilt(
+            f"gazetteer artifact in {build_dir} has format {inputs.get('format')}, this conflictmap reads "
+            f"format {FORMAT_VERSION}; {REBUILD_HINT}"
+        )
+    if inputs.get("folding_sha256") != folding_rules_sha256():
+        raise GazetteerNotBuilt(
+            f"gazetteer artifact in {build_dir} was built with other name-folding rules; {REBUILD_HINT}"
+        )
+
+
 _SHARED: Gazetteer | None = None
 _SHARED_LOCK = threading.Lock()
 
 
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, loaded on first use from `data/gazetteer/build`."""
+    """The process-wide gazetteer, loaded on first use from `geo.paths.gazetteer_dir()`."""
     global _SHARED
     if _SHARED is None:
         with _SHARED_LOCK:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from geo.normalize import lower_like_re
+from geo.gazetteer.normalize import lower_like_re
 
 __all__ = [
     "ARMED_GROUPS",
