@@ -10,9 +10,10 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export")
+from geo.cli.exitcodes import ExitCode
+from geo.errors import ConflictmapError
 
-EXIT_OK, EXIT_UNRESOLVED, EXIT_USAGE = 0, 1, 2
+COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except ConflictmapError as exc:  # raised on purpose: its message is the one line a user needs
+        print(f"conflictmap {args.command}: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
     except KeyboardInterrupt:
         print("conflictmap: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 if __name__ == "__main__":
