@@ -464,7 +464,7 @@ def build(force: bool = False) -> bool:
         "npm": {k: {"version": v["version"], "integrity": v["integrity"]} for k, v in NPM_PACKAGES.items()},
         "aliases_sha256": hashlib.sha256(ALIASES_CSV.read_bytes()).hexdigest(),
         "builder_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
-        "folding_sha256": folding_rules_sha256(),
+        "folding_fingerprint": folding_rules_sha256(),
     }
     build_dir, cache = gazetteer_dir(), cache_dir()
     manifest_path = build_dir / "manifest.json"
