@@ -346,8 +346,8 @@ def test_an_analyst_can_date_an_undated_event_and_it_reaches_the_map(seed_db: Pa
     with Store(seed_db) as store:
         ev = store.events_df(aid)
     capture = ev[(ev["kind"] == "captured") & ev["event_date"].isna() & ev["actor"].notna()]
-    if capture.empty:
-        pytest.skip("seed 002's captures already carry a date")
+    # Seed 002 says only "on Thursday": its captures must come out undated (a regression if they don't).
+    assert not capture.empty, "seed 002's captures should be undated until an analyst dates them"
     row = capture.iloc[0]
     at = _app(date="2021-08-12")
     at.text_input(key="analyst").set_value("Dater").run()
