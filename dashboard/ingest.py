@@ -1,8 +1,9 @@
-"""Ingest from the page: uploaded files or pasted text go through the same reader, geoparser and store as
-`conflictmap ingest`, and every file gets its own line in the report (new / unchanged / rejected + reason).
+"""Ingest from the page: uploaded files or pasted text go through the same engine as `conflictmap ingest`
+(`geo.ingest`: reader, geoparser, store, rejected inputs with reasons), and every file gets its own line
+in the report (new / unchanged / rejected + reason).
 
-The loop below is only orchestration (read -> parse -> store, catching each file's error); the domain work
-is `geo.parse.articles`, `geo.parse.pipeline` and `geo.store.sqlite`.
+Only presentation lives here: turning uploads into something the reader accepts, and the engine's
+per-article outcomes into one line per file.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.errors import ConflictmapError
+from geo.ingest import Outcome, ingest_items
 from geo.model import Article
 from geo.parse.articles import ArticleError, Rejected, article_from_text, read_paths
 from geo.store.sqlite import Store
@@ -50,28 +53,31 @@ class IngestReport:
         )
 
 
-def _store_articles(store: Store, source: str, articles: list[Article]) -> FileReport:
-    from geo.parse.pipeline import parse_article
-
-    report = FileReport(source=source, status="unchanged")
-    statuses: set[str] = set()
-    for article in articles:
-        if store.has_article(article.content_hash) is not None:
-            statuses.add("unchanged")
-            continue
-        outcome = store.ingest(parse_article(article))
-        statuses.add(outcome.status)
-        if outcome.status != "unchanged":
-            report.articles += 1
-        report.mentions += outcome.mentions
-        report.events += outcome.events
-    if statuses == {"unchanged"} or not statuses:
-        report.status = "unchanged"
-    elif "unchanged" in statuses:
-        report.status = "partly new"
-    else:
-        report.status = "new" if "new" in statuses else "updated"
-    return report
+def _file_reports(source: str, outcomes: list[Outcome]) -> list[FileReport]:
+    """One line for the articles of `source` (if it had any), then one per rejected input or record."""
+    stored = [o for o in outcomes if o.status != "rejected"]
+    reports: list[FileReport] = []
+    if stored:
+        statuses = {o.status for o in stored}
+        if statuses == {"unchanged"}:
+            status = "unchanged"
+        elif "unchanged" in statuses:
+            status = "partly new"
+        else:
+            status = "new" if "new" in statuses else "updated"
+        reports.append(
+            FileReport(
+                source=source,
+                status=status,
+                articles=sum(o.status != "unchanged" for o in stored),
+                mentions=sum(o.mentions for o in stored),
+                events=sum(o.events for o in stored),
+            )
+        )
+    reports += [
+        FileReport(source=o.source, status="rejected", reason=o.reason) for o in outcomes if o not in stored
+    ]
+    return reports
 
 
 def _uploaded_articles(name: str, data: bytes) -> tuple[list[Article], list[Rejected]]:
@@ -110,26 +116,18 @@ def ingest_uploads(
     for name, data in uploads:
         try:
             articles, rejected = _uploaded_articles(name, data)
-            if articles:
-                report.files.append(_store_articles(store, name, articles))
-            report.files.extend(
-                FileReport(source=r.source, status="rejected", reason=r.reason) for r in rejected
-            )
-        except Exception as exc:  # one bad file must not stop the others (the CLI behaves the same)
-            report.files.append(
-                FileReport(source=name, status="rejected", reason=f"{type(exc).__name__}: {exc}")
-            )
+            report.files.extend(_file_reports(name, ingest_items(store, [*articles, *rejected])))
+        except ConflictmapError as exc:  # e.g. the gazetteer is missing: the reason, not a traceback
+            report.files.append(FileReport(source=name, status="rejected", reason=str(exc)))
     if pasted and pasted.strip():
         source = "<pasted>"
         try:
             article = article_from_text(
                 pasted, source=source, title=pasted_title or None, date=pasted_date or None
             )
-            report.files.append(_store_articles(store, source, [article]))
+            report.files.extend(_file_reports(source, ingest_items(store, [article])))
         except ArticleError as exc:
             report.files.append(FileReport(source=source, status="rejected", reason=exc.reason))
-        except Exception as exc:
-            report.files.append(
-                FileReport(source=source, status="rejected", reason=f"{type(exc).__name__}: {exc}")
-            )
+        except ConflictmapError as exc:
+            report.files.append(FileReport(source=source, status="rejected", reason=str(exc)))
     return report

@@ -13,7 +13,7 @@ import sys
 from geo.cli.exitcodes import ExitCode
 from geo.errors import ConflictmapError
 
-COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export")
+COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export", "gazetteer", "dashboard")
 
 
 class _Parser(argparse.ArgumentParser):

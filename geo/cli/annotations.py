@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from geo.cli.exitcodes import ExitCode
+from geo.fileio import atomic_write_text
 from geo.store.sqlite import AnnotationError, SchemaError, Store
 
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _fail(message: str) -> int:
     print(f"conflictmap annotations: {message}", file=sys.stderr)
-    return 2
+    return ExitCode.ERROR
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -43,17 +43,14 @@ def _export(args: argparse.Namespace) -> int:
     text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     if args.out == "-":
         sys.stdout.write(text)
-        return 0
+        return ExitCode.OK
     out = Path(args.out)
-    try:  # write then rename: never leave a half-written export behind
-        fd, tmp = tempfile.mkstemp(dir=out.parent or ".", prefix=f".{out.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
+    try:  # never leave a half-written export behind (an OutputError is one line and exit 2 in geo.cli)
+        atomic_write_text(out, text)
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     print(f"{len(rows)} annotations written to {out}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -71,4 +68,4 @@ def _import(args: argparse.Namespace) -> int:
     except (AnnotationError, SchemaError, OSError) as exc:
         return _fail(str(exc))
     print(f"{added} new annotations imported, {len(rows) - added} already present", file=sys.stderr)
-    return 0
+    return ExitCode.OK

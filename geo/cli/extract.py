@@ -1,8 +1,8 @@
 """`conflictmap extract PATH... --format json`: geoparse files and print the result, store nothing.
 
 The JSON array is streamed one article at a time, so a large folder starts printing at once and memory
-stays flat. Each unreadable input gets one line on stderr. Exit codes: 0 when at least one article was
-read, 2 when nothing could be read (or the gazetteer is unavailable).
+stays flat. Each unreadable input gets one line on stderr. Exit codes (`geo.cli.exitcodes`): 0 when at
+least one article was read, 1 when nothing could be read (as `ingest`), 2 when the gazetteer is unavailable.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-EXIT_OK, EXIT_NOTHING = 0, 2
+from geo.cli.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,15 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
-    try:
-        from geo.parse.articles import Rejected
-        from geo.parse.pipeline import extract_paths, parsed_to_json
-        from geo.parse.toponyms import name_index
+    from geo.parse.articles import Rejected
+    from geo.parse.pipeline import extract_paths, parsed_to_json
+    from geo.parse.toponyms import name_index
 
-        name_index()  # fail early, with one line, if the gazetteer is missing
-    except (ImportError, OSError, RuntimeError) as exc:  # RuntimeError: GazetteerNotBuilt
-        print(f"conflictmap extract: gazetteer unavailable ({exc}); run `make gazetteer`", file=sys.stderr)
-        return EXIT_NOTHING
+    name_index()  # fail early: GazetteerNotBuilt becomes one line (with how to build it) and exit 2
     out = sys.stdout
     read = 0
     out.write("[")
@@ -47,10 +43,10 @@ def handler(args: argparse.Namespace) -> int:
             out.write(("," if read else "") + "\n" + json.dumps(parsed_to_json(item), ensure_ascii=False))
             read += 1
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
-        return EXIT_OK
+        return ExitCode.OK
     out.write("\n]\n" if read else "]\n")
     out.flush()
     if not read:
         print("conflictmap extract: no article could be read", file=sys.stderr)
-        return EXIT_NOTHING
-    return EXIT_OK
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK

@@ -2,17 +2,16 @@
 
 JSON (the stable machine interface of ARCHITECTURE.md): one array, one element per name in order,
 either {"query", "name", "lat", "lon", "country_code", "admin1", "geonameid", "feature_code",
-"population", "score"} or null. Exit 0 if every name resolved, 1 if any did not, 2 on bad input
-(one line on stderr, nothing on stdout).
+"population", "score"} or null. Exit codes (`geo.cli.exitcodes`): 0 if every name resolved, 1 if any
+did not, 2 on bad input or a missing gazetteer (one line on stderr, nothing on stdout).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-EXIT_OK, EXIT_UNRESOLVED, EXIT_USAGE = 0, 1, 2
+from geo.cli.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,25 +32,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo.gazetteer.geocoder import BadQueryError, GazetteerGeocoder, location_to_json, validate_query
-    from geo.gazetteer.lookup import GazetteerNotBuilt
+    from geo.gazetteer.geocoder import GazetteerGeocoder, location_to_json, validate_query
 
-    try:
-        queries = [validate_query(name) for name in args.names]
-        countries = [c for arg in (args.country or []) for c in arg.split(",") if c.strip()] or None
-        geocoder = GazetteerGeocoder()
-        records = [location_to_json(q, geocoder.geocode(q, country_codes=countries)) for q in queries]
-    except BadQueryError as exc:
-        print(f"conflictmap geocode: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except GazetteerNotBuilt as exc:
-        print(f"conflictmap geocode: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    # a bad query (BadQueryError) or a missing gazetteer (GazetteerNotBuilt) is a ConflictmapError:
+    # geo.cli.main prints it as one line and exits 2, before anything reaches stdout
+    queries = [validate_query(name) for name in args.names]
+    countries = [c for arg in (args.country or []) for c in arg.split(",") if c.strip()] or None
+    geocoder = GazetteerGeocoder()
+    records = [location_to_json(q, geocoder.geocode(q, country=countries)) for q in queries]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         print(_table(queries, records))
-    return EXIT_OK if all(r is not None for r in records) else EXIT_UNRESOLVED
+    return ExitCode.OK if all(r is not None for r in records) else ExitCode.INCOMPLETE
 
 
 def _table(queries: list[str], records: list[dict | None]) -> str:

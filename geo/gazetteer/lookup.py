@@ -42,6 +42,7 @@ from zlib import adler32, crc32
 
 import numpy as np
 
+from geo.errors import DataMissingError
 from geo.gazetteer.normalize import fold, simple_key
 from geo.model import Place
 from geo.paths import gazetteer_dir
@@ -140,8 +141,10 @@ if tuple(f.name for f in fields(Place)) != _PLACE_FIELDS:  # pragma: no cover - 
     raise ImportError("geo.model.Place fields changed; update Gazetteer._place")
 
 
-class GazetteerNotBuilt(RuntimeError):
-    """The artifact is missing: run `make gazetteer` (python -m geo.gazetteer.build)."""
+class GazetteerNotBuilt(DataMissingError):
+    """The artifact is missing or stale: run `conflictmap gazetteer build` (`make gazetteer` in a checkout).
+
+    A `DataMissingError` (hence also a `RuntimeError`), so the CLI reports it as one line with exit 2."""
 
 
 class Match(NamedTuple):

@@ -9,6 +9,7 @@ import pytest
 from geopy.exc import GeocoderQueryError
 from geopy.location import Location
 
+from geo.errors import ConflictmapError, InputError
 from geo.gazetteer.geocoder import (
     ACCEPT_SCORE,
     MIN_SCORE,
@@ -17,6 +18,7 @@ from geo.gazetteer.geocoder import (
     EmptyQueryError,
     GazetteerGeocoder,
     InvalidCountryError,
+    OptionError,
     QueryTooLongError,
     QueryTypeError,
 )
@@ -53,6 +55,36 @@ def test_country_codes_and_several_results(geocoder: GazetteerGeocoder) -> None:
     assert {x.raw["country_code"] for x in several} >= {"AF", "IN"}
     with pytest.raises(InvalidCountryError):
         geocoder.geocode("Kabul", country_codes=["XX"])
+
+
+def test_geonames_spelling_country_restricts_like_country_codes(geocoder: GazetteerGeocoder) -> None:
+    # geopy's GeoNames geocoder spells the option `country`; it must restrict, not be swallowed
+    assert geocoder.geocode("Herat", country="US") is None
+    assert geocoder.geocode("Herat", country="AF").raw["country_code"] == "AF"
+    assert geocoder.geocode("Faizabad", country=["IN"]).raw["country_code"] == "IN"
+    with pytest.raises(OptionError):
+        geocoder.geocode("Herat", country="AF", country_codes="AF")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: g.geocode("Herat", contry="US"),
+        lambda g: g.geocode("Herat", country_bias="US"),
+        lambda g: g.reverse((34.35, 62.2), lang="de"),
+        lambda g: GazetteerGeocoder(scheme="https"),
+    ],
+)
+def test_unknown_options_are_rejected_not_ignored(geocoder: GazetteerGeocoder, call) -> None:
+    with pytest.raises(TypeError):
+        call(geocoder)
+
+
+def test_query_errors_are_geopy_and_conflictmap_errors(geocoder: GazetteerGeocoder) -> None:
+    with pytest.raises(EmptyQueryError) as info:
+        geocoder.geocode("  ")
+    assert isinstance(info.value, GeocoderQueryError) and isinstance(info.value, InputError)
+    assert isinstance(info.value, ConflictmapError) and isinstance(info.value, ValueError)
 
 
 def test_nothing_credible_gives_none(geocoder: GazetteerGeocoder) -> None:

@@ -37,9 +37,9 @@ def test_bad_files_are_reported_on_stderr_and_good_ones_printed(tmp_path, capsys
     assert any("empty.txt" in line for line in err_lines) and any("image.png" in line for line in err_lines)
 
 
-def test_nothing_readable_exits_2(tmp_path, capsys):
+def test_nothing_readable_exits_1_like_ingest(tmp_path, capsys):
     (tmp_path / "empty.txt").write_bytes(b"")
-    assert main(["extract", str(tmp_path / "missing.txt"), str(tmp_path / "empty.txt")]) == 2
+    assert main(["extract", str(tmp_path / "missing.txt"), str(tmp_path / "empty.txt")]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []
     assert "missing.txt" in captured.err

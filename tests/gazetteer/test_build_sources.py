@@ -1,0 +1,61 @@
+"""Where the build's npm tarballs come from: npm when installed, else HTTPS; sha512 checked either way."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import logging
+
+import pytest
+
+from geo.errors import ConflictmapError, SourceIntegrityError
+from geo.gazetteer import build
+
+PAYLOAD = b"pretend this is a tarball"
+SRI = "sha512-" + base64.b64encode(hashlib.sha512(PAYLOAD).digest()).decode()
+
+
+@pytest.fixture()
+def no_npm(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """No npm on the PATH, a private cache folder, and a registry that records what was asked."""
+    requested: list[str] = []
+
+    def urlopen(url: str, timeout: float):
+        requested.append(url)
+        return io.BytesIO(PAYLOAD)
+
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    monkeypatch.setattr(build.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path)
+    return requested
+
+
+def test_without_npm_the_pinned_tarball_comes_from_the_registry(
+    no_npm, monkeypatch, tmp_path, caplog
+) -> None:
+    monkeypatch.setitem(
+        build.NPM_PACKAGES, "some-pkg", {"version": "1.2.3", "integrity": SRI, "licence": "-"}
+    )
+    with caplog.at_level(logging.INFO, logger="geo.gazetteer.build"):
+        path = build.npm_tarball("some-pkg")
+    assert no_npm == ["https://registry.npmjs.org/some-pkg/-/some-pkg-1.2.3.tgz"]
+    assert path == tmp_path / "some-pkg-1.2.3.tgz" and path.read_bytes() == PAYLOAD
+    assert any("download https://registry.npmjs.org/some-pkg" in r.getMessage() for r in caplog.records)
+    build.npm_tarball("some-pkg")  # cached: no second download
+    assert len(no_npm) == 1
+
+
+def test_a_tarball_that_does_not_match_its_hash_is_refused_and_removed(no_npm, monkeypatch, tmp_path) -> None:
+    wrong = "sha512-" + base64.b64encode(hashlib.sha512(b"other").digest()).decode()
+    monkeypatch.setitem(
+        build.NPM_PACKAGES, "some-pkg", {"version": "1.2.3", "integrity": wrong, "licence": "-"}
+    )
+    with pytest.raises(SourceIntegrityError, match="integrity mismatch") as info:
+        build.npm_tarball("some-pkg")
+    assert isinstance(info.value, ConflictmapError) and not isinstance(info.value, SystemExit)
+    assert not (tmp_path / "some-pkg-1.2.3.tgz").exists()
+
+
+def test_every_pinned_package_has_a_sha512() -> None:
+    assert all(spec["integrity"].startswith("sha512-") for spec in build.NPM_PACKAGES.values())
