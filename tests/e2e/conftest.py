@@ -41,36 +41,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _need_chromium() -> None:
+    """Skip on a developer machine without Chromium; in CI (which installs it) its absence is a failure."""
+    if CHROMIUM.exists():
+        return
+    why = "Debian chromium is not installed at /usr/bin/chromium (.ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(why)
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
 def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (CI installs it via .ci/run)")
+    _need_chromium()
     return build_seed_store(tmp_path_factory.mktemp("e2e") / "store.sqlite")
 
 
 @pytest.fixture(scope="session")
 def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` as a subprocess; yields its base URL, stops it afterwards."""
+    """`conflictmap dashboard` (the command users run) as a subprocess; yields its base URL, stops it."""
     port = _free_port()
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     env = dict(os.environ, CONFLICTMAP_DB=str(e2e_db))
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO / "dashboard" / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            [sys.executable, "-m", "geo.cli", "dashboard", "--port", str(port)],
             cwd=REPO,
             env=env,
             stdout=fh,
@@ -100,8 +95,7 @@ def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (CI installs it via .ci/run)")
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
