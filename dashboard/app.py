@@ -26,7 +26,7 @@ from dashboard import annotate, data, ingest, reader, urlstate  # noqa: E402
 from dashboard.annotate import as_text  # noqa: E402
 from dashboard.urlstate import ViewState  # noqa: E402
 from geo.render import leaflet as mapview  # noqa: E402
-from geo.store.sqlite import AnnotationError, Store  # noqa: E402
+from geo.store import AnnotationError, Store  # noqa: E402
 
 MAP_KEY = "map"
 PLAY_DELAY_S = 1.0

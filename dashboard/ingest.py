@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.model import Article
 from geo.parse.articles import ArticleError, Rejected, article_from_text, read_paths
-from geo.store.sqlite import Store
+from geo.store import Store
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from geo.store.sqlite import AnnotationError, SchemaError, Store
+from geo.store import AnnotationError, SchemaError, Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

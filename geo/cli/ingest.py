@@ -250,7 +250,7 @@ def format_summary(s: IngestSummary) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.store.sqlite import SchemaError, Store
+    from geo.store import SchemaError, Store
 
     try:
         store = Store(args.db)
