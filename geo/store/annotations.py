@@ -3,8 +3,9 @@
 Why it is apart from the SQL: what an annotation *means* (which rows are active after undos and redos,
 what a ``set_place`` or ``edit_event`` changes, how an analyst's article date re-dates that article's
 events, which payloads are valid) is the same for every backend. The SQLite backend reads rows and frames
-and hands them to these functions; a PostgreSQL backend will do the same. Nothing here opens a database,
-so it is tested with plain lists and DataFrames (tests/store/test_annotations.py).
+and hands them to these functions; a PostgreSQL backend will do the same. Nothing here opens a database
+(only `place_from_gazetteer` reads the bundled gazetteer), so it is tested with plain lists and DataFrames
+(tests/store/test_annotations.py).
 
 The flow for a read: ``fold_annotations(rows)`` -> per-target states (``{"mention"|"event"|"article":
 {target_key: state}}``), then ``apply_to_mentions`` / ``apply_to_events`` / ``apply_to_articles`` write
@@ -76,6 +77,7 @@ AnnotationRow = tuple[int, str, str, str, str | dict[str, Any], str, int | None]
 
 
 def iso_date(value: Any) -> str | None:
+    """A date-like value (date, datetime, Timestamp, ISO text) as ``YYYY-MM-DD``; None/NaN/NaT as None."""
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -228,6 +230,7 @@ def apply_states(
 
 
 def article_date_overrides(states: dict[str, dict[str, Any]]) -> dict[str, tuple[str | None, str | None]]:
+    """Content hash -> (date, precision) for the articles an analyst dated (``set_date``)."""
     return {
         h: (st["date"]["date"], st["date"]["date_precision"]) for h, st in states.items() if st.get("date")
     }
@@ -377,6 +380,7 @@ def apply_to_events(raw: pd.DataFrame, states: dict[str, dict[str, dict[str, Any
 
 
 def check_analyst(analyst: Any) -> str:
+    """The analyst's name, stripped; every annotation must say who made it."""
     if not isinstance(analyst, str) or not analyst.strip():
         raise AnnotationError("an annotation needs the analyst's name")
     return analyst.strip()
@@ -427,6 +431,7 @@ def check_article_date(out: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_event_edit(out: dict[str, Any]) -> dict[str, Any]:
+    """An ``edit_event`` payload with only known fields, each valid (kind, ISO date, precision 1..7)."""
     unknown = set(out) - set(_EVENT_EDIT_FIELDS)
     if unknown:
         raise AnnotationError(f"edit_event: unknown fields {sorted(unknown)}; allowed {_EVENT_EDIT_FIELDS}")
@@ -488,7 +493,7 @@ def check_payload(
     action: str,
     payload: dict[str, Any],
     *,
-    find_place: Callable[[int], dict[str, Any] | None] = lambda gid: place_from_gazetteer(gid),
+    find_place: Callable[[int], dict[str, Any] | None] = place_from_gazetteer,
 ) -> dict[str, Any]:
     """The normalised payload stored for ``action`` on a ``target_type``, or :class:`AnnotationError`.
 
