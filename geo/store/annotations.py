@@ -524,23 +524,34 @@ def check_payload(
             raise AnnotationError("edit_event applies to events only")
         return check_event_edit(out)
     if action == "set_point":
-        try:
-            lat, lon = float(out["latitude"]), float(out["longitude"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise AnnotationError("set_point needs numeric 'latitude' and 'longitude'") from exc
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise AnnotationError(f"point ({lat}, {lon}) is outside the world")
-        name = out.get("name")
-        return {
-            "geonameid": None,
-            "name": str(name) if name else f"{lat:.4f}, {lon:.4f}",
-            "latitude": lat,
-            "longitude": lon,
-            "country_code": out.get("country_code"),
-            "admin1_code": out.get("admin1_code"),
-            "feature_code": None,
-        }
-    # choose_candidate / set_place
+        return _point_payload(out)
+    return _place_payload(action, out, find_place)  # choose_candidate / set_place
+
+
+def _point_payload(out: dict[str, Any]) -> dict[str, Any]:
+    """A ``set_point`` payload: a point on the globe, named by the analyst or by its coordinates."""
+    try:
+        lat, lon = float(out["latitude"]), float(out["longitude"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnnotationError("set_point needs numeric 'latitude' and 'longitude'") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise AnnotationError(f"point ({lat}, {lon}) is outside the world")
+    name = out.get("name")
+    return {
+        "geonameid": None,
+        "name": str(name) if name else f"{lat:.4f}, {lon:.4f}",
+        "latitude": lat,
+        "longitude": lon,
+        "country_code": out.get("country_code"),
+        "admin1_code": out.get("admin1_code"),
+        "feature_code": None,
+    }
+
+
+def _place_payload(
+    action: str, out: dict[str, Any], find_place: Callable[[int], dict[str, Any] | None]
+) -> dict[str, Any]:
+    """A ``choose_candidate``/``set_place`` payload: full place fields as given, or looked up by id."""
     try:
         gid = int(out["geonameid"])
     except (KeyError, TypeError, ValueError) as exc:
