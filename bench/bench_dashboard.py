@@ -34,7 +34,7 @@ def run() -> list[Figure]:
     from dashboard import data
     from dashboard.urlstate import ViewState
     from geo.render import leaflet as mapview
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,7 +25,7 @@ TARGET_S = 5.0
 _COLD_PROBE = """
 import sys, time
 from geo.export import core as export
-from geo.store.sqlite import Store
+from geo.store import Store
 store = Store(sys.argv[1])
 t = time.perf_counter()
 res = export.render_map(store, None, country="AF", dpi=150, out=sys.argv[2])
@@ -48,7 +48,7 @@ def _timed(fn) -> tuple[float, object]:
 
 def run() -> list[Figure]:
     from geo.export import core as export
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:

@@ -25,7 +25,7 @@ def _ingest_figures(tmp: Path) -> list[Figure]:
     from bench.corpus import write_corpus
     from geo.parse.articles import Article, read_paths
     from geo.parse.pipeline import parse_article
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     paths = write_corpus(tmp / "corpus", N_ARTICLES)
     articles = [a for a in read_paths([tmp / "corpus"]) if isinstance(a, Article)]
@@ -92,7 +92,7 @@ def _layer_figures(tmp: Path) -> list[Figure]:
     from bench.synth import make_synthetic_store
     from geo.maps import layers
     from geo.maps.layers import LayerFilter
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     t_build, path = _timed(make_synthetic_store, tmp / "synthetic.sqlite", 10_000, 100_000)
     figs = [Figure("synthetic store ready (10k events, 100k mentions; cached template copy)", t_build, "s")]

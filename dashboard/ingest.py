@@ -16,7 +16,7 @@ from geo.errors import ConflictmapError
 from geo.ingest import Outcome, ingest_items
 from geo.model import Article
 from geo.parse.articles import ArticleError, Rejected, article_from_text, read_paths
-from geo.store.sqlite import Store
+from geo.store import Store
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.cli.exitcodes import ExitCode
 from geo.fileio import atomic_write_text
-from geo.store.sqlite import AnnotationError, SchemaError, Store
+from geo.store import AnnotationError, SchemaError, Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.store.sqlite import SchemaError, Store
+    from geo.store import SchemaError, Store
 
     try:
         store = Store(args.db)

@@ -71,7 +71,7 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 def open_store(db: str | None) -> Any:
     """Open an existing store; never create an empty one as a side effect of a typo in --db."""
-    from geo.store.sqlite import Store, default_db_path
+    from geo.store import Store, default_db_path
 
     path = Path(db) if db else default_db_path()
     if not path.is_file():

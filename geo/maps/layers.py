@@ -35,7 +35,7 @@ from geo.maps import timeline
 from geo.maps.timeline import to_timestamp
 
 if TYPE_CHECKING:
-    from geo.store.sqlite import Store
+    from geo.store import StoreBackend
 
 __all__ = [
     "CONTROL_COLUMNS",
@@ -246,7 +246,7 @@ _INTERVALS_LOCK = threading.Lock()
 _STATIC: dict[tuple, gpd.GeoDataFrame] = {}
 
 
-def _static_layer(store: Store, name: str, flt: LayerFilter, build) -> gpd.GeoDataFrame:
+def _static_layer(store: StoreBackend, name: str, flt: LayerFilter, build) -> gpd.GeoDataFrame:
     """Date-independent layers (mentions, datelines) are cached per (database, generation, filter); the
     caller gets a cheap copy, so it may add columns (colours, popups) without corrupting the cache."""
     key = (*store.cache_key(), name, flt)
@@ -261,7 +261,7 @@ def _static_layer(store: Store, name: str, flt: LayerFilter, build) -> gpd.GeoDa
     return hit.copy()
 
 
-def control_intervals_for(store: Store, flt: LayerFilter | None = None) -> pd.DataFrame:
+def control_intervals_for(store: StoreBackend, flt: LayerFilter | None = None) -> pd.DataFrame:
     """Cached :func:`geo.maps.timeline.control_intervals` over the store's effective events (evidence filter
     of ``flt`` applied). Countries/actors are NOT applied here (see module docstring)."""
     flt = flt or LayerFilter()
@@ -270,7 +270,7 @@ def control_intervals_for(store: Store, flt: LayerFilter | None = None) -> pd.Da
         hit = _INTERVALS.get(key)
     if hit is not None:
         return hit
-    ev = _filter_events(store._events_effective(), flt, evidence_only=True)
+    ev = _filter_events(store.effective_events(), flt, evidence_only=True)
     iv = timeline.control_intervals(ev)
     with _INTERVALS_LOCK:
         if len(_INTERVALS) > 32:
@@ -283,12 +283,12 @@ _STATES: dict[tuple, pd.DataFrame] = {}
 _PRESSURE: dict[tuple, pd.DataFrame] = {}
 
 
-def _pressure_for(store: Store, flt: LayerFilter) -> pd.DataFrame:
+def _pressure_for(store: StoreBackend, flt: LayerFilter) -> pd.DataFrame:
     key = (*store.cache_key(), flt.evidence_key())
     with _INTERVALS_LOCK:
         hit = _PRESSURE.get(key)
     if hit is None:
-        hit = timeline.pressure_events(_filter_events(store._events_effective(), flt, evidence_only=True))
+        hit = timeline.pressure_events(_filter_events(store.effective_events(), flt, evidence_only=True))
         with _INTERVALS_LOCK:
             if len(_PRESSURE) > 32:
                 _PRESSURE.clear()
@@ -296,7 +296,7 @@ def _pressure_for(store: Store, flt: LayerFilter) -> pd.DataFrame:
     return hit
 
 
-def control_state_for(store: Store, date: Any, flt: LayerFilter | None = None) -> pd.DataFrame:
+def control_state_for(store: StoreBackend, date: Any, flt: LayerFilter | None = None) -> pd.DataFrame:
     """Cached :func:`geo.maps.timeline.state_at` at ``date`` (shared by the point and province layers of one
     render). Countries/actors are NOT applied here."""
     flt = flt or LayerFilter()
@@ -316,7 +316,7 @@ def control_state_for(store: Store, date: Any, flt: LayerFilter | None = None) -
 # layers
 
 
-def control_layer(store: Store, date: Any = None, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
+def control_layer(store: StoreBackend, date: Any = None, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
     """Control at ``date`` (inclusive; None = latest): one point per place with a control change up to
     that date, with its latest ``controller`` (None when vacated), ``since``, opening ``evidence``,
     ``last_confirmed`` and ``event_ids``. Columns :data:`CONTROL_COLUMNS` + geometry."""
@@ -330,12 +330,12 @@ def control_layer(store: Store, date: Any = None, flt: LayerFilter | None = None
 
 
 def events_layer(
-    store: Store, date: Any = None, flt: LayerFilter | None = None, since: Any = None
+    store: StoreBackend, date: Any = None, flt: LayerFilter | None = None, since: Any = None
 ) -> gpd.GeoDataFrame:
     """Events on or before ``date`` (None = all, undated ones included only then), with ``is_new`` True
     for events after ``since`` (exclusive). Columns :data:`EVENT_COLUMNS` + geometry; sorted by date."""
     flt = flt or LayerFilter()
-    ev = _filter_events(store._events_effective(), flt)
+    ev = _filter_events(store.effective_events(), flt)
     ev = ev[ev["latitude"].notna() & ev["longitude"].notna()]
     ts = to_timestamp(date)
     if ts is not None:
@@ -348,35 +348,35 @@ def events_layer(
     return _points(ev, EVENT_COLUMNS)
 
 
-def undated_events(store: Store, flt: LayerFilter | None = None) -> pd.DataFrame:
+def undated_events(store: StoreBackend, flt: LayerFilter | None = None) -> pd.DataFrame:
     """Events without a date (not on the time-keyed map), for a list beside it; plain DataFrame."""
     flt = flt or LayerFilter()
-    ev = _filter_events(store._events_effective(), flt)
+    ev = _filter_events(store.effective_events(), flt)
     return ev[ev["event_date"].isna()].reindex(columns=EVENT_COLUMNS[:-1]).reset_index(drop=True)
 
 
-def mentions_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
+def mentions_layer(store: StoreBackend, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
     """Every resolved place mention (roles 'place' and 'dateline'), not time-keyed. Columns
     :data:`MENTION_COLUMNS` + geometry. ``actors``/``kinds`` do not apply."""
     return _static_layer(store, "mentions", flt or LayerFilter(), _mentions_layer)
 
 
-def _mentions_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
-    m = store._mentions_effective()
+def _mentions_layer(store: StoreBackend, flt: LayerFilter) -> gpd.GeoDataFrame:
+    m = store.effective_mentions()
     mask = _source_mask(m, flt, (m["latitude"].notna() & m["longitude"].notna()).to_numpy(copy=True))
     if flt.countries:
         mask &= _isin(m["country_code"], flt.countries)
     return _points(m[mask], MENTION_COLUMNS)
 
 
-def datelines_layer(store: Store, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
+def datelines_layer(store: StoreBackend, flt: LayerFilter | None = None) -> gpd.GeoDataFrame:
     """Where each article was filed: its first resolved dateline mention. Columns
     :data:`DATELINE_COLUMNS` + geometry."""
     return _static_layer(store, "datelines", flt or LayerFilter(), _datelines_layer)
 
 
-def _datelines_layer(store: Store, flt: LayerFilter) -> gpd.GeoDataFrame:
-    m = store._mentions_effective()
+def _datelines_layer(store: StoreBackend, flt: LayerFilter) -> gpd.GeoDataFrame:
+    m = store.effective_mentions()
     m = m[(m["role"] == "dateline") & m["latitude"].notna() & m["longitude"].notna()]
     m = m[m["status"] != "rejected"]
     if flt.languages:
@@ -421,7 +421,7 @@ def _provinces() -> gpd.GeoDataFrame:
 
 
 def province_control_layer(
-    store: Store, date: Any = None, flt: LayerFilter | None = None
+    store: StoreBackend, date: Any = None, flt: LayerFilter | None = None
 ) -> gpd.GeoDataFrame:
     """Province polygons shaded by who holds the province's seat (capital) at ``date``.
 

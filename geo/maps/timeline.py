@@ -149,7 +149,7 @@ _LATEST = pd.Timestamp("2262-01-01")
 def control_intervals(events: pd.DataFrame) -> pd.DataFrame:
     """Control intervals per place (columns :data:`INTERVAL_COLUMNS`), ordered by place and time.
 
-    ``events`` is a frame shaped like :meth:`geo.store.sqlite.Store.events_df` (annotations applied). The last
+    ``events`` is a frame shaped like :meth:`geo.store.StoreBackend.events_df` (annotations applied). The last
     interval of each place has ``end_date`` NaT and ``closed_by_event`` NA. ``confirmed_by`` is a list of
     ``(event_id, date)`` of later reports by the same holder.
     """

@@ -168,7 +168,7 @@ def test_sigkill_midway_then_rerun_leaves_no_partial_or_duplicate(tmp_path: Path
 
 
 def test_progress_summary_and_reparse_keeping_annotations(tmp_path: Path) -> None:
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     src = tmp_path / "a.txt"
     src.write_text(" date 2021-08-13\nKABUL (AP) - The Taliban captured Herat on Thursday.", encoding="utf-8")

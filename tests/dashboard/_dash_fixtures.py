@@ -30,7 +30,7 @@ def build_seed_store(path: Path, *, extra_dated: bool = True) -> Path:
     """Ingest seeds/ (and the dated test article) into a new store at `path` via the real pipeline."""
     from geo.parse.articles import Rejected, article_from_text, read_paths
     from geo.parse.pipeline import parse_article
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     with Store(path) as store:
         for item in read_paths([SEEDS]):

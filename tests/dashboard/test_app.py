@@ -22,7 +22,7 @@ from _dash_fixtures import APP, control_places, event_places, folium_args, table
 
 from dashboard.annotate import panel_key  # noqa: E402
 from geo.render.offline import is_local, static_file  # noqa: E402
-from geo.store.sqlite import Store  # noqa: E402
+from geo.store import Store  # noqa: E402
 
 TIMEOUT = 120
 

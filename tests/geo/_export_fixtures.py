@@ -116,7 +116,7 @@ def parsed_articles() -> list[ParsedArticle]:
 
 def hand_store(path: Path):
     """A Store at `path` holding `parsed_articles()`."""
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     store = Store(path)
     for p in parsed_articles():

@@ -335,7 +335,7 @@ def test_clamp_bbox_for_a_zoomed_out_view():
 
 
 def test_world_map_without_a_view_or_data(tmp_path):
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     with Store(tmp_path / "empty.sqlite") as empty:
         res = export.render_map(empty, "2021-08-13")
@@ -398,7 +398,7 @@ def _seed_store(path: Path):
     """seeds/ ingested through the real pipeline; events the parser left undated in article 002 are dated
     by an analyst (the dashboard's edit_event annotation), as the issue's story has it."""
     from geo.parse.pipeline import extract_paths
-    from geo.store.sqlite import Store
+    from geo.store import Store
 
     st = Store(path)
     for item in extract_paths([REPO / "seeds"]):

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from geo.maps import timeline
-from geo.store.sqlite import Store
+from geo.store import Store
 
 _spec = importlib.util.spec_from_file_location(
-    "_store_fixtures", Path(__file__).with_name("_store_fixtures.py")
+    "_store_fixtures", Path(__file__).parents[1] / "store" / "_store_fixtures.py"
 )
 fx = importlib.util.module_from_spec(_spec)
 sys.modules["_store_fixtures"] = fx

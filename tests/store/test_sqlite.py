@@ -1,4 +1,4 @@
-"""geo.store.sqlite on real SQLite files: idempotent ingest, atomic articles, annotations that override, survive
+"""The SQLite store on real files: idempotent ingest, atomic articles, annotations that override, survive
 re-ingest, undo, export/import, concurrency, and schema migrations."""
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.store import sqlite as store_mod
-from geo.store.sqlite import (
+from geo.store import (
     SCHEMA_VERSION,
     AnnotationError,
     ConcurrentEditError,
@@ -23,6 +22,7 @@ from geo.store.sqlite import (
     Store,
     default_db_path,
 )
+from geo.store.migrations import MIGRATIONS
 
 _spec = importlib.util.spec_from_file_location(
     "_store_fixtures", Path(__file__).with_name("_store_fixtures.py")
@@ -319,7 +319,7 @@ def test_history_lists_who_did_what(store: Store) -> None:
 def test_migrates_a_version_1_store(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     con = sqlite3.connect(path, isolation_level=None)
-    store_mod.MIGRATIONS[0](con)
+    MIGRATIONS[0](con)
     con.execute("PRAGMA user_version = 1")
     con.execute(
         "INSERT INTO articles (content_hash, source, title, language, date, date_precision, text,"
@@ -446,7 +446,7 @@ def test_migrates_a_version_4_store_with_annotations(tmp_path: Path) -> None:
     path = tmp_path / "v4data.sqlite"
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA foreign_keys = ON")
-    for migration in store_mod.MIGRATIONS[:4]:
+    for migration in MIGRATIONS[:4]:
         migration(con)
     con.execute("PRAGMA user_version = 4")
     con.execute(
@@ -473,8 +473,10 @@ def test_migrates_a_version_4_store_with_annotations(tmp_path: Path) -> None:
         assert list(hist["uid"]) == ["u2", "u1"] and list(hist["undoes_id"].fillna(0)) == [1, 0]
         assert s.mentions_df().loc[0, "status"] == "auto"  # the undo still applies after the rebuild
         s.annotate("article", "h", "set_date", {"date": "2021-08-13"}, analyst="ana")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            s._con.execute("DELETE FROM annotations")
+    con = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):  # the triggers survived the rebuild
+        con.execute("DELETE FROM annotations")
+    con.close()
 
 
 def test_reads_follow_ingests_and_reparses_across_connections(tmp_path: Path) -> None:
