@@ -4,7 +4,8 @@
     conflictmap map --from 2021-08-01 --to 2021-08-15 --every day --country AF --out frames/ --gif
 
 Bad input (unknown country, empty date range, bbox outside the world, unwritable output) is one line on
-stderr and exit code 2, and nothing is written.
+stderr and `ExitCode.ERROR`, and nothing is written. The formats `--out` accepts come from the registry in
+`geo.export.formats`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_USAGE = 2
+from geo.cli.exitcodes import ExitCode
+from geo.errors import ConflictmapError, InputError
 
 
 def register(subparsers: Any) -> None:
@@ -51,21 +53,21 @@ def register(subparsers: Any) -> None:
 
 def _fail(message: str) -> int:
     print(f"conflictmap map: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.ERROR
 
 
 def parse_date(value: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
+        raise InputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
     try:
         w, s, e, n = (float(v) for v in value.split(","))
     except ValueError:
-        raise ValueError(f"--bbox {value!r}: expected four numbers W,S,E,N") from None
+        raise InputError(f"--bbox {value!r}: expected four numbers W,S,E,N") from None
     return w, s, e, n
 
 
@@ -75,12 +77,13 @@ def open_store(db: str | None) -> Any:
 
     path = Path(db) if db else default_db_path()
     if not path.is_file():
-        raise ValueError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
+        raise InputError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
     return Store(path)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo.export import core as export
+    import geo.export as export
+    from geo.fileio import check_writable
 
     try:
         layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())
@@ -102,7 +105,8 @@ def handle(args: argparse.Namespace) -> int:
             if end < start:
                 return _fail(f"empty date range: --from {start} is after --to {end}")
             out_dir = Path(args.out)
-            if out_dir.suffix.lower() in (".png", ".svg", ".pdf", ".html", ".gif"):
+            file_suffixes = {export.formats.get(f).suffix for f in export.formats.map_command_formats()}
+            if out_dir.suffix.lower() in (*file_suffixes, ".gif"):
                 return _fail(f"--out {out_dir} looks like a file; a series needs a folder")
         else:
             if not args.date:
@@ -112,14 +116,16 @@ def handle(args: argparse.Namespace) -> int:
             if since is not None and since > date:
                 return _fail(f"empty date range: --since {since} is after --date {date}")
             fmt = Path(args.out).suffix.lower().lstrip(".")
-            if fmt not in (*export.MAP_FORMATS, "html"):
-                return _fail(f"--out {args.out}: use a .png, .svg, .pdf or .html file name")
-            export.check_writable(args.out)
+            allowed = export.formats.map_command_formats()
+            if fmt not in allowed:
+                names = ", ".join(f".{f}" for f in allowed[:-1]) + f" or .{allowed[-1]}"
+                return _fail(f"--out {args.out}: use a {names} file name")
+            check_writable(args.out)
         country = args.country.upper() if args.country else None
         if country:
             export.country_extent(country)  # raises for an unknown code, before opening anything
         store = open_store(args.db)
-    except (ValueError, export.ExportError) as exc:
+    except (ConflictmapError, ValueError) as exc:
         return _fail(str(exc))
 
     try:
@@ -161,12 +167,11 @@ def handle(args: argparse.Namespace) -> int:
                 fmt=fmt,
             )
             print(f"wrote {args.out} ({res.counts_text()})")
-    except (ValueError, OSError, export.ExportError) as exc:
+    except (ConflictmapError, ValueError, OSError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
         first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"conflictmap map: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
-        return 1
+        return _fail(f"internal error: {type(exc).__name__}: {first}")
     finally:
         store.close()
-    return 0
+    return ExitCode.OK

@@ -1,6 +1,6 @@
 """Static map drawing (PNG/SVG/PDF) from ready-made GeoDataFrames, offline, with matplotlib's Agg backend.
 
-This module knows nothing about the store: `geo.export.core` turns a store plus a view (date, country, bbox,
+This module knows nothing about the store: `geo.export.maps` turns a store plus a view (date, country, bbox,
 layers) into a `MapData` and calls `draw_map`. Keeping the drawing pure makes it testable on frames built
 by hand and lets the dashboard draw exactly the same picture for its current view.
 
@@ -32,41 +32,15 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from geo import kinds
+from geo.render.palette import CHANGE_HALO, LAND, NEIGHBOUR, NO_CONTROLLER, SEA, VACATED, controller_palette
+
 FORMATS = ("png", "svg", "pdf")
 WORLD = (-180.0, -90.0, 180.0, 90.0)
 
-# Controller colours: a qualitative palette without greys (grey means "no known controller").
-CONTROLLER_COLOURS = (
-    "#d62728",
-    "#1f77b4",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#393b79",
-)
-NO_CONTROLLER = "#e8e6e1"
-LAND = "#f4f2ec"
-SEA = "#dbe7f0"
-NEIGHBOUR = "#ebe9e4"
-VACATED = "#7f7f7f"
-CHANGE_HALO = "#ffd21f"
 EVENT_SIZE = 24.0  # marker area (points^2) of a single event; stacks grow with their count, up to 10x
 # Province outlines only up to continental views; on a world map 4,600 outlines are a grey smudge.
 PROVINCE_OUTLINE_MAX_SPAN = 60.0
-
-# One marker per event kind; shapes differ so that the map survives greyscale printing.
-EVENT_STYLE: dict[str, dict[str, Any]] = {
-    "captured": {"marker": "^", "color": "#b2182b", "label": "captured"},
-    "attacked": {"marker": "X", "color": "#e66101", "label": "attacked"},
-    "besieged": {"marker": "o", "color": "#5e3c99", "label": "besieged"},
-    "withdrew": {"marker": "v", "color": "#2166ac", "label": "withdrew"},
-    "ceasefire": {"marker": "D", "color": "#1b7837", "label": "ceasefire"},
-    "other": {"marker": "s", "color": "#666666", "label": "other event"},
-}
 
 DEFAULT_ATTRIBUTION = "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
 
@@ -81,7 +55,7 @@ class MapData:
     - `province_control`: polygons with `controller` (who holds the province's capital), shaded.
     - `control`: points of places whose control changed up to the date; `name`, `controller`,
       optional `since` (date of the latest change: the newest changes get labels first).
-    - `events`: points; `kind` (one of geo.model.EVENT_KINDS).
+    - `events`: points; `kind` (one of geo.kinds.KIND_NAMES).
     - `mentions`: points.
     """
 
@@ -121,42 +95,22 @@ def _marker_path(marker: str) -> MplPath:
     return style.get_path().transformed(style.get_transform())
 
 
-_MARKER_PATHS = {kind: _marker_path(style["marker"]) for kind, style in EVENT_STYLE.items()}
+_MARKER_PATHS = {kind.name: _marker_path(kind.marker) for kind in kinds.KINDS}
 
 
 def aggregate_events(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """Events counted per (point, kind): columns x, y, kind, count (unknown kinds count as "other")."""
-    kinds = events["kind"] if "kind" in events else pd.Series("other", index=events.index)
-    kinds = kinds.fillna("other").astype(str)
-    kinds = kinds.where(kinds.isin(list(EVENT_STYLE)), "other")
+    names = events["kind"] if "kind" in events else pd.Series(kinds.FALLBACK, index=events.index)
+    names = names.fillna(kinds.FALLBACK).astype(str)
+    names = names.where(names.isin(kinds.KIND_NAMES), kinds.FALLBACK)
     frame = pd.DataFrame(
         {
             "x": np.round(events.geometry.x.to_numpy(), 5),
             "y": np.round(events.geometry.y.to_numpy(), 5),
-            "kind": kinds.to_numpy(),
+            "kind": names.to_numpy(),
         }
     )
     return frame.groupby(["x", "y", "kind"], sort=False).size().rename("count").reset_index()
-
-
-def controller_palette(controllers: Iterable[Any], base: dict[str, str] | None = None) -> dict[str, str]:
-    """Give each controller a colour: the most frequent first, ties by name, so colours are stable.
-
-    `base` keeps colours already assigned (a map series passes the palette of its last frame so an actor
-    keeps its colour in every frame).
-    """
-    palette = dict(base or {})
-    counts = pd.Series([c for c in controllers if isinstance(c, str) and c]).value_counts()
-    order = sorted(counts.index, key=lambda a: (-int(counts[a]), a))
-    used = set(palette.values())
-    free = [c for c in CONTROLLER_COLOURS if c not in used]
-    for actor in order:
-        if actor in palette:
-            continue
-        if not free:  # more actors than colours: cycle, still deterministic
-            free = list(CONTROLLER_COLOURS)
-        palette[actor] = free.pop(0)
-    return palette
 
 
 def _controllers(*frames: gpd.GeoDataFrame | None) -> list[Any]:
@@ -639,7 +593,7 @@ def draw_map(
         # Area proportional to the count, a single event at the base size, and no stack over 10x (when
         # the biggest stack is larger, all stacks shrink alike and small ones stay at the base size).
         sizes = EVENT_SIZE * np.maximum(1.0, counts * min(1.0, 10.0 / counts.max()))
-        colours = [EVENT_STYLE[k]["color"] for k in agg["kind"]]
+        colours = [kinds.get(k).colour for k in agg["kind"]]
         coll = ax.scatter(
             agg["x"],
             agg["y"],
@@ -654,14 +608,14 @@ def draw_map(
         )
         coll.set_paths([_MARKER_PATHS[k] for k in agg["kind"]])
         totals = agg.groupby("kind")["count"].sum()
-        for kind, style in EVENT_STYLE.items():
-            if kind in totals.index:
+        for kind in kinds.KINDS:
+            if kind.name in totals.index:
                 legend_handles.append(
                     _legend_marker(
-                        f"{style['label']} ({int(totals[kind]):,})",
-                        marker=style["marker"],
+                        f"{kind.label} ({int(totals[kind.name]):,})",
+                        marker=kind.marker,
                         ms=6,
-                        color=style["color"],
+                        color=kind.colour,
                         markeredgecolor="white",
                     )
                 )
