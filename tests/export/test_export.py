@@ -148,7 +148,7 @@ def test_date_filter_limits_events_and_control(store, tmp_path):
 
 def test_html_is_standalone_and_escaped(store, tmp_path):
     out = tmp_path / "map.html"
-    res = export.export_data(store, "html", out, date="2021-08-13")
+    export.export_data(store, "html", out, date="2021-08-13")
     page = out.read_text(encoding="utf-8")
     assert external_urls(page) == [] and server_urls(page) == []  # nothing from elsewhere, nothing served
     assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
