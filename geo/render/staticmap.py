@@ -422,6 +422,20 @@ def _legend_ring(label: str, colour: Any) -> Line2D:
     return _legend_marker(label, ms=10, markerfacecolor="none", markeredgecolor=colour, markeredgewidth=2)
 
 
+@dataclass(slots=True)
+class _Canvas:
+    """The figure being drawn, its map axes, the view actually shown and the layout numbers."""
+
+    fig: Figure
+    ax: Any
+    extent: tuple[float, ...]
+    map_h: float
+    top: float
+    stats: DrawStats = field(default_factory=DrawStats)
+    legend: list[Any] = field(default_factory=list)  # point layers' keys, after the control keys
+    control_legend: list[Any] = field(default_factory=list)
+
+
 def draw_map(
     data: MapData,
     out: Any,
@@ -430,11 +444,35 @@ def draw_map(
     dpi: int = 150,
     width_in: float = 10.0,
 ) -> DrawStats:
-    """Draw `data` and save it to `out` (a path or a binary file-like object) as png, svg or pdf."""
+    """Draw `data` and save it to `out` (a path or a binary file-like object) as png, svg or pdf.
+
+    Layers are drawn bottom to top: countries, province outlines and shading, mentions, control rings,
+    events; then title, scale bar, attribution, legend, and the labels last so they avoid everything.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown map format {fmt!r}; use one of {', '.join(FORMATS)}")
-    stats = DrawStats()
-    extent = data.extent
+    canvas = _canvas(data.extent, width_in, dpi)
+    palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
+    _draw_countries(canvas, data)
+    shaded = _draw_provinces(canvas, data, palette)
+    _draw_mentions(canvas, data)
+    control = _draw_control(canvas, data, palette, shaded)
+    _draw_events(canvas, data)
+    _finish(canvas, data, control)
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
+    if fmt == "png":
+        kwargs["pil_kwargs"] = {"compress_level": 3}  # 3x faster than the default 6, files ~10 % larger
+    elif fmt == "pdf":
+        kwargs["metadata"] = {"Creator": "conflictmap"}
+    if fmt == "svg":
+        kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
+    canvas.fig.savefig(out, **kwargs)
+    return canvas.stats
+
+
+def _canvas(extent: Sequence[float], width_in: float, dpi: int) -> _Canvas:
+    """A white figure with the map axes on the left three quarters (the legend goes on the right), its
+    view grown to fill the axes at the right aspect for the mid-latitude."""
     aspect = _aspect(extent)
     map_w = width_in * 0.74
     ratio = (extent[3] - extent[1]) * aspect / max(extent[2] - extent[0], 1e-9)
@@ -456,78 +494,95 @@ def draw_map(
     for spine in ax.spines.values():
         spine.set_edgecolor("#888888")
         spine.set_linewidth(0.6)
+    return _Canvas(fig, ax, extent, map_h, top)
 
-    legend_handles: list[Any] = []
 
-    # Countries: the focus country on land colour, the others a little darker so the eye finds the focus.
-    if data.countries is not None and not data.countries.empty:
-        countries = _polygons(data.countries, extent)
-        if countries is not None and not countries.empty:
-            if data.focus_country and "country_code" in countries:
-                faces = np.where(countries["country_code"].to_numpy() == data.focus_country, LAND, NEIGHBOUR)
-            else:
-                faces = np.full(len(countries), LAND)
-            _draw_polygons(ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
-            # Borders again above the province outlines, so national borders read as national borders.
-            _draw_polygons(
-                ax,
-                countries.geometry.values,
-                [(0, 0, 0, 0)] * len(countries),
-                edgecolors="#6d6d6d",
-                linewidths=1.1,
-                zorder=2.6,
-            )
+def _draw_countries(canvas: _Canvas, data: MapData) -> None:
+    """The focus country on land colour, the others a little darker so the eye finds the focus."""
+    if data.countries is None or data.countries.empty:
+        return
+    countries = _polygons(data.countries, canvas.extent)
+    if countries is None or countries.empty:
+        return
+    if data.focus_country and "country_code" in countries:
+        faces = np.where(countries["country_code"].to_numpy() == data.focus_country, LAND, NEIGHBOUR)
+    else:
+        faces = np.full(len(countries), LAND)
+    _draw_polygons(canvas.ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
+    # Borders again above the province outlines, so national borders read as national borders.
+    _draw_polygons(
+        canvas.ax,
+        countries.geometry.values,
+        [(0, 0, 0, 0)] * len(countries),
+        edgecolors="#6d6d6d",
+        linewidths=1.1,
+        zorder=2.6,
+    )
 
-    # Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller.
-    palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
+
+def _draw_provinces(canvas: _Canvas, data: MapData, palette: dict[str, str]) -> gpd.GeoDataFrame | None:
+    """Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller;
+    returns the shaded provinces in view."""
+    extent = canvas.extent
     span = max(extent[2] - extent[0], extent[3] - extent[1])
     if data.provinces is not None and not data.provinces.empty and span <= PROVINCE_OUTLINE_MAX_SPAN:
         provinces = _polygons(data.provinces, extent)
         if provinces is not None and not provinces.empty:
             _draw_polygons(
-                ax,
+                canvas.ax,
                 provinces.geometry.values,
                 [(0, 0, 0, 0)] * len(provinces),
                 edgecolors="#b0aca4",
                 linewidths=0.45,
                 zorder=2,
             )
-    shaded = None
-    if data.province_control is not None and not data.province_control.empty:
-        shaded = _polygons(data.province_control, extent, cache=False)
-        if shaded is not None and not shaded.empty:
-            faces = [
-                matplotlib.colors.to_rgba(
-                    palette.get(c, NO_CONTROLLER) if isinstance(c, str) else NO_CONTROLLER, 0.32
-                )
-                for c in shaded["controller"]
-            ]
-            stats.provinces_shaded = _draw_polygons(
-                ax, shaded.geometry.values, faces, edgecolors="#8f8a80", linewidths=0.5, zorder=2
+    if data.province_control is None or data.province_control.empty:
+        return None
+    shaded = _polygons(data.province_control, extent, cache=False)
+    if shaded is not None and not shaded.empty:
+        faces = [
+            matplotlib.colors.to_rgba(
+                palette.get(c, NO_CONTROLLER) if isinstance(c, str) else NO_CONTROLLER, 0.32
             )
-
-    # Mentions: a quiet grey dust under everything else.
-    mentions = _points_in(data.mentions, extent)
-    if mentions is not None:
-        ax.scatter(
-            mentions.geometry.x,
-            mentions.geometry.y,
-            s=4,
-            c="#7a7a7a",
-            alpha=0.45,
-            linewidths=0,
-            zorder=3,
-            rasterized=len(mentions) > 2000,
+            for c in shaded["controller"]
+        ]
+        canvas.stats.provinces_shaded = _draw_polygons(
+            canvas.ax, shaded.geometry.values, faces, edgecolors="#8f8a80", linewidths=0.5, zorder=2
         )
-        stats.mentions = len(mentions)
-        legend_handles.append(
-            _legend_marker(f"place mentioned ({len(mentions):,})", ms=3, color="#7a7a7a", alpha=0.6)
-        )
+    return shaded
 
+
+def _draw_mentions(canvas: _Canvas, data: MapData) -> None:
+    """Mentions: a quiet grey dust under everything else."""
+    mentions = _points_in(data.mentions, canvas.extent)
+    if mentions is None:
+        return
+    canvas.ax.scatter(
+        mentions.geometry.x,
+        mentions.geometry.y,
+        s=4,
+        c="#7a7a7a",
+        alpha=0.45,
+        linewidths=0,
+        zorder=3,
+        rasterized=len(mentions) > 2000,
+    )
+    canvas.stats.mentions = len(mentions)
+    canvas.legend.append(
+        _legend_marker(f"place mentioned ({len(mentions):,})", ms=3, color="#7a7a7a", alpha=0.6)
+    )
+
+
+def _draw_control(
+    canvas: _Canvas, data: MapData, palette: dict[str, str], shaded: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame | None:
+    """Places that changed hands as rings in their holder's colour, a halo on recent changes, and their
+    legend keys; returns the places in view, newest change first (the order labels are placed in)."""
+    ax, extent, stats = canvas.ax, canvas.extent, canvas.stats
+    control_handles = canvas.control_legend
     # Control: places that changed hands, as rings in their controller's colour *under* the event markers
     # (an event at the same place stays visible inside its ring); labelled last.
     control = _points_in(data.control, extent)
-    control_handles: list[Any] = []
     if control is not None:
         ctrl = control["controller"] if "controller" in control else pd.Series(None, index=control.index)
         colours = [palette.get(c, VACATED) if isinstance(c, str) else VACATED for c in ctrl]
@@ -581,7 +636,13 @@ def draw_map(
         control_handles.append(_legend_ring(f"place that changed hands ({len(control)})", "#444444"))
         if any(not isinstance(c, str) for c in ctrl):
             control_handles.append(_legend_ring("abandoned, no holder known", VACATED))
+    return control
 
+
+def _draw_events(canvas: _Canvas, data: MapData) -> None:
+    """Event markers, one shape and colour per kind (`geo.kinds`), stacked events as one bigger marker."""
+    ax, extent, stats = canvas.ax, canvas.extent, canvas.stats
+    legend_handles = canvas.legend
     # Events: reports pile up on the same towns, so events of one kind at one point become one marker
     # whose area grows with their number (a stack of 300 identical markers would read as one event).
     # All kinds go into ONE scatter with a marker shape per point, biggest first, so that at a town with
@@ -627,6 +688,12 @@ def draw_map(
             )
         stats.events = len(events)
 
+
+def _finish(canvas: _Canvas, data: MapData, control: gpd.GeoDataFrame | None) -> None:
+    """Title, scale bar, attribution and legend, then the place labels."""
+    fig, ax, extent, stats = canvas.fig, canvas.ax, canvas.extent, canvas.stats
+    map_h, top = canvas.map_h, canvas.top
+    control_handles, legend_handles = canvas.control_legend, canvas.legend
     # Title, scale bar, attribution, legend; labels last so they can avoid everything drawn.
     fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top", ha="left")
     _scale_bar(ax, extent)
@@ -659,16 +726,6 @@ def draw_map(
                 ha="left",
                 va="bottom",
             )
-
-    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
-    if fmt == "png":
-        kwargs["pil_kwargs"] = {"compress_level": 3}  # 3x faster than the default 6, files ~10 % larger
-    elif fmt == "pdf":
-        kwargs["metadata"] = {"Creator": "conflictmap"}
-    if fmt == "svg":
-        kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
-    fig.savefig(out, **kwargs)
-    return stats
 
 
 def draw_to_bytes(data: MapData, *, fmt: str = "png", dpi: int = 150) -> bytes:
