@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 
 from geo import kinds
-from geo.render import staticmap
+from geo.render import mapparts, staticmap
 
 
 def test_labels_never_overlap_and_stay_inside_the_map():
@@ -26,7 +26,7 @@ def test_labels_never_overlap_and_stay_inside_the_map():
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(60, 75)
     ax.set_ylim(29, 39)
-    placed, dropped = staticmap._place_labels(fig, ax, points, max_labels=30)
+    placed, dropped = mapparts.place_labels(fig, ax, points, max_labels=30)
     assert placed == 30 and placed + dropped == n
     fig.canvas.draw()  # lay out the label boxes as they will be drawn
     renderer = fig.canvas.get_renderer()
