@@ -24,7 +24,7 @@ TARGET_S = 5.0
 
 _COLD_PROBE = """
 import sys, time
-from geo.export import core as export
+import geo.export as export
 from geo.store import Store
 store = Store(sys.argv[1])
 t = time.perf_counter()
@@ -47,7 +47,7 @@ def _timed(fn) -> tuple[float, object]:
 
 
 def run() -> list[Figure]:
-    from geo.export import core as export
+    import geo.export as export
     from geo.store import Store
 
     figures: list[Figure] = []

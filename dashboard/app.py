@@ -338,26 +338,18 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
     )
 
 
-MAP_MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-DATA_MIME = {
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-    "csv": "text/csv",
-    "kml": "application/vnd.google-earth.kml+xml",
-    "html": "text/html",
-}
-
-
 def downloads_panel(store: Store, view: ViewState) -> None:
-    """Static map and data exports of the current view, made by geo.export.core (same code as the CLI)."""
-    from geo.export import core as export
+    """Static map and data exports of the current view, made by geo.export (same code and the same format
+    registry as the CLI)."""
+    import geo.export as export
+    from geo.export import formats
 
     flt = data.layer_filter(view)
     country = view.countries[0] if len(view.countries) == 1 else None
     signature = (str(view), store.generation())
     stem = f"conflictmap_{view.date.isoformat() if view.date else 'all'}"
     c_map, c_data = st.columns(2)
-    fmt = c_map.selectbox("Map format", list(MAP_MIME), key="dl_map_fmt")
+    fmt = c_map.selectbox("Map format", formats.names("map"), key="dl_map_fmt")
     if c_map.button("Prepare map", key="dl_map_go"):
         try:
             with st.spinner("Rendering the map..."):
@@ -378,11 +370,11 @@ def downloads_panel(store: Store, view: ViewState) -> None:
         c_map.download_button(
             f"Download map ({held[1].upper()})",
             held[2],
-            file_name=f"{stem}.{held[1]}",
-            mime=MAP_MIME[held[1]],
+            file_name=f"{stem}{formats.get(held[1]).suffix}",
+            mime=formats.get(held[1]).mime,
             key="dl_map_btn",
         )
-    dfmt = c_data.selectbox("Data format", list(DATA_MIME), key="dl_data_fmt")
+    dfmt = c_data.selectbox("Data format", formats.names("data"), key="dl_data_fmt")
     if c_data.button("Prepare data", key="dl_data_go"):
         try:
             with st.spinner("Exporting..."):
@@ -395,8 +387,8 @@ def downloads_panel(store: Store, view: ViewState) -> None:
         c_data.download_button(
             f"Download data ({held[1].upper()})",
             held[2],
-            file_name=f"{stem}.{held[1]}",
-            mime=DATA_MIME[held[1]],
+            file_name=f"{stem}{formats.get(held[1]).suffix}",
+            mime=formats.get(held[1]).mime,
             key="dl_data_btn",
         )
     st.caption("Exports apply the same date and filters as the map, with analyst annotations.")

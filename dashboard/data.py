@@ -7,6 +7,7 @@ into `geo.maps.layers` calls and the results into `geo.render.leaflet.MapLayers`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,14 +114,10 @@ def map_layers(store: Store, view: ViewState, date: dt.date, since: dt.date | No
 
 
 def palette(store: Store) -> dict[str, str]:
-    """Actor colours shared with the static map export (geo.render.staticmap), stable for a given store."""
-    from geo.render.staticmap import controller_palette
+    """Actor colours from the one palette (geo.render.palette), the same as static maps and exports."""
+    from geo.render.palette import store_palette
 
-    def compute() -> dict[str, str]:
-        events = store.events_df()
-        return controller_palette(events["actor"]) if len(events) else {}
-
-    return _memo(store, "palette", compute)
+    return _memo(store, "palette", lambda: store_palette(store))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,30 +176,52 @@ def date_bounds(store: Store) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-_BOUNDARIES: dict[tuple[tuple[str, ...], bool], dict] = {}
+_BOUNDARIES: dict[tuple[tuple[str, ...], bool], tuple[dict, bytes]] = {}
 
 
 def boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
-    """Cached :func:`_boundaries`; a failure (no gazetteer yet) is not cached, so building the gazetteer
-    while the app runs brings the basemap back."""
+    """The offline basemap for the map: `{"url": ...}` served by Streamlit itself, or the polygons inline.
+
+    The polygons (about a megabyte) are built once per process (see `_boundaries`); a failure (no
+    gazetteer yet) is not cached, so building the gazetteer while the app runs brings the basemap back.
+    """
     key = (country_codes, fill)
-    if key in _BOUNDARIES:
-        return _BOUNDARIES[key]
-    result = _boundaries(country_codes, fill)
-    if "error" not in result:
+    hit = _BOUNDARIES.get(key)
+    if hit is None:
+        inline = _boundaries(country_codes, fill)
+        if "error" in inline:
+            return inline
         if len(_BOUNDARIES) > 8:
             _BOUNDARIES.clear()
-        _BOUNDARIES[key] = result
-    return result
+        text = json.dumps(inline, separators=(",", ":"), ensure_ascii=False)
+        hit = _BOUNDARIES[key] = (inline, text.encode("utf-8"))
+    inline, blob = hit
+    return publish(blob, f"boundaries-{'fill' if fill else 'lines'}") or inline
+
+
+def publish(blob: bytes, stem: str) -> dict | None:
+    """Serve `blob` (JSON) from the running Streamlit server's media store, `{"url": "/media/..."}`.
+
+    Why not a file: the app may run from an installed wheel, where its folder (and so `static/`) is
+    read-only. Streamlit's media store keeps files in memory under a content-hashed URL on the app's own
+    host, so the map fetches the polygons once and the browser caches them, with no outside request and
+    without resending them on every rerun. A file is kept while a session's last run added it, so this is
+    called on every run (cheap: same bytes, same URL). None when no Streamlit server runs (tests, bench):
+    the caller then sends the polygons inline.
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return None
+    url = runtime.get_instance().media_file_mgr.add(
+        blob, "application/json", coordinates=f"conflictmap.{stem}", file_name=f"{stem}.json"
+    )
+    return {"url": url}
 
 
 def _boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
     """Offline basemap from the bundled gazetteer: world countries, plus province outlines of the countries
-    the data touches (all provinces of the world would be megabytes). Empty if no gazetteer is built.
-
-    The polygons are written once to `dashboard/static/cache/` and the map fetches them from there (same
-    host), so each rerun does not resend them; if that folder is not writable they are sent inline.
-    """
+    the data touches (all provinces of the world would be megabytes). Empty if no gazetteer is built."""
     try:
         from geo.gazetteer.lookup import get_gazetteer
 
@@ -215,30 +234,7 @@ def _boundaries(country_codes: tuple[str, ...], fill: bool) -> dict:
         provinces = provinces[provinces["country_code"].isin(country_codes)]
     else:
         provinces = provinces.iloc[0:0]
-    inline = mapview.boundary_data(countries, provinces, fill=fill)
-    return publish_static(inline, "boundaries") or inline
-
-
-def publish_static(payload: dict, stem: str) -> dict | None:
-    """Write `payload` as JSON under dashboard/static/cache/ (content-addressed); {"url": ...} or None."""
-    import hashlib
-    import json
-
-    from geo.render.offline import STATIC_DIR, STATIC_URL
-
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    name = f"{stem}-{hashlib.sha1(text.encode()).hexdigest()[:16]}.json"
-    folder = STATIC_DIR / "cache"
-    try:
-        folder.mkdir(exist_ok=True)
-        target = folder / name
-        if not target.exists():
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-    except OSError:
-        return None
-    return {"url": f"{STATIC_URL}/cache/{name}"}
+    return mapview.boundary_data(countries, provinces, fill=fill)
 
 
 def data_countries(store: Store) -> tuple[str, ...]:

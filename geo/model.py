@@ -11,9 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from geo.kinds import KIND_NAMES
+
 DatePrecision = Literal["day", "month", "year"]
 EventKind = Literal["captured", "attacked", "besieged", "withdrew", "ceasefire", "other"]
-EVENT_KINDS: tuple[str, ...] = ("captured", "attacked", "besieged", "withdrew", "ceasefire", "other")
+EVENT_KINDS: tuple[str, ...] = KIND_NAMES  # the registry in geo.kinds is the one list of kinds
 
 # UCDP GED where_prec: 1 exact place, 2 near a place, 3 second-order admin, 4 first-order admin, 6 country,
 # 7 larger than a country (continents, regions such as "the Middle East").

@@ -3,7 +3,8 @@
     conflictmap export --format gpkg --out aug.gpkg
     conflictmap export --format csv --out events.csv --date 2021-08-13
 
-Bad input is one line on stderr and exit code 2, and nothing is written.
+Bad input is one line on stderr and `ExitCode.ERROR`, and nothing is written. The formats are those of
+the registry in `geo.export.formats` (the dashboard's download buttons offer the same).
 """
 
 from __future__ import annotations
@@ -13,19 +14,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from geo.cli.exitcodes import ExitCode
 from geo.cli.maps import open_store, parse_bbox, parse_date
-
-EXIT_USAGE = 2
-FORMATS = ("geojson", "gpkg", "csv", "kml", "html")
+from geo.errors import ConflictmapError
 
 
 def register(subparsers: Any) -> None:
+    from geo.export import formats
+
+    choices = formats.names("data")
     p = subparsers.add_parser(
         "export",
-        help="export events/mentions/control as geojson, gpkg, csv, kml or a standalone html map",
+        help=f"export events/mentions/control as {', '.join(choices)}",
         description="Export the store's data with analyst annotations applied.",
     )
-    p.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=choices,
+        help="; ".join(f"{f}: {formats.get(f).label}" for f in choices),
+    )
     p.add_argument("--out", required=True, help="output file")
     p.add_argument("--date", help="only events on or before this date, control as of this date")
     p.add_argument("--since", help="only events on or after this date")
@@ -38,11 +46,12 @@ def register(subparsers: Any) -> None:
 
 def _fail(message: str) -> int:
     print(f"conflictmap export: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.ERROR
 
 
 def handle(args: argparse.Namespace) -> int:
-    from geo.export import core as export
+    import geo.export as export
+    from geo.fileio import check_writable
 
     try:
         date = parse_date(args.date, "--date") if args.date else None
@@ -55,21 +64,20 @@ def handle(args: argparse.Namespace) -> int:
         country = args.country.upper() if args.country else None
         if country:
             export.country_extent(country)
-        export.check_writable(args.out)
+        check_writable(args.out)
         store = open_store(args.db)
-    except (ValueError, export.ExportError) as exc:
+    except (ConflictmapError, ValueError) as exc:
         return _fail(str(exc))
     try:
         result = export.export_data(
             store, args.format, Path(args.out), date=date, since=since, country=country, bbox=bbox
         )
-    except (ValueError, OSError, export.ExportError) as exc:
+    except (ConflictmapError, ValueError, OSError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
         first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"conflictmap export: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
-        return 1
+        return _fail(f"internal error: {type(exc).__name__}: {first}")
     finally:
         store.close()
     print(f"wrote {args.out} ({result.counts_text()})")
-    return 0
+    return ExitCode.OK

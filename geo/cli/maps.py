@@ -4,7 +4,8 @@
     conflictmap map --from 2021-08-01 --to 2021-08-15 --every day --country AF --out frames/ --gif
 
 Bad input (unknown country, empty date range, bbox outside the world, unwritable output) is one line on
-stderr and exit code 2, and nothing is written.
+stderr and `ExitCode.ERROR`, and nothing is written. The formats `--out` accepts come from the registry in
+`geo.export.formats`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-EXIT_USAGE = 2
+from geo.cli.exitcodes import ExitCode
+from geo.errors import ConflictmapError, InputError
 
 
 def register(subparsers: Any) -> None:
@@ -51,21 +54,21 @@ def register(subparsers: Any) -> None:
 
 def _fail(message: str) -> int:
     print(f"conflictmap map: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.ERROR
 
 
 def parse_date(value: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
+        raise InputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
     try:
         w, s, e, n = (float(v) for v in value.split(","))
     except ValueError:
-        raise ValueError(f"--bbox {value!r}: expected four numbers W,S,E,N") from None
+        raise InputError(f"--bbox {value!r}: expected four numbers W,S,E,N") from None
     return w, s, e, n
 
 
@@ -75,98 +78,107 @@ def open_store(db: str | None) -> Any:
 
     path = Path(db) if db else default_db_path()
     if not path.is_file():
-        raise ValueError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
+        raise InputError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
     return Store(path)
 
 
+@dataclass(slots=True)
+class _Request:
+    """A checked `conflictmap map` request: one map (`date`) or a series (`start`..`end`)."""
+
+    layers: tuple[str, ...]
+    bbox: tuple[float, float, float, float] | None
+    country: str | None
+    date: dt.date | None = None
+    since: dt.date | None = None
+    fmt: str = "png"
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _request(args: argparse.Namespace) -> _Request:
+    """Every check that needs no store, so that a typo fails in a moment and writes nothing."""
+    import geo.export as export
+    from geo.fileio import check_writable
+
+    layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())
+    bad = [x for x in layers if x not in export.LAYERS]
+    if bad or not layers:
+        raise InputError(f"unknown layer {bad[0] if bad else '(none)'}; use {','.join(export.LAYERS)}")
+    if args.dpi < 20 or args.dpi > 1200:
+        raise InputError(f"--dpi {args.dpi} is out of range (20..1200)")
+    bbox = export.check_bbox(parse_bbox(args.bbox)) if args.bbox else None
+    country = args.country.upper() if args.country else None
+    req = _Request(layers, bbox, country)
+    allowed = export.formats.map_command_formats()
+    if args.start is not None or args.end is not None:
+        if args.date or args.since:
+            raise InputError("use either --date/--since (one map) or --from/--to (a series), not both")
+        if not (args.start and args.end):
+            raise InputError("a series needs both --from and --to")
+        req.start, req.end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
+        if req.end < req.start:
+            raise InputError(f"empty date range: --from {req.start} is after --to {req.end}")
+        file_suffixes = {export.formats.get(f).suffix for f in allowed}
+        if Path(args.out).suffix.lower() in (*file_suffixes, ".gif"):
+            raise InputError(f"--out {args.out} looks like a file; a series needs a folder")
+    else:
+        if not args.date:
+            raise InputError("--date is required (or --from/--to for a series)")
+        req.date = parse_date(args.date, "--date")
+        req.since = parse_date(args.since, "--since") if args.since else None
+        if req.since is not None and req.since > req.date:
+            raise InputError(f"empty date range: --since {req.since} is after --date {req.date}")
+        req.fmt = Path(args.out).suffix.lower().lstrip(".")
+        if req.fmt not in allowed:
+            names = ", ".join(f".{f}" for f in allowed[:-1]) + f" or .{allowed[-1]}"
+            raise InputError(f"--out {args.out}: use a {names} file name")
+        check_writable(args.out)
+    if country:
+        export.country_extent(country)  # raises for an unknown code, before opening anything
+    return req
+
+
+def _render(store: Any, req: _Request, args: argparse.Namespace) -> str:
+    """Draw what `req` asks for; the line to print."""
+    import geo.export as export
+
+    where = {"country": req.country, "bbox": req.bbox}
+    if req.start is not None:
+        result = export.render_series(
+            store, req.start, req.end, every=args.every, out_dir=Path(args.out), gif=args.gif,
+            layers=req.layers, title=args.title, dpi=args.dpi, **where,
+        )  # fmt: skip
+        gif = f" and {result.gif}" if result.gif else ""
+        return (
+            f"wrote {len(result.frames)} frames to {Path(args.out)}{gif} "
+            f"({sum(result.changes)} changes of control highlighted)"
+        )
+    if req.fmt == "html":
+        res = export.export_data(
+            store, "html", args.out, date=req.date, since=req.since, title=args.title, **where
+        )
+    else:
+        res = export.render_map(
+            store, req.date, since=req.since, layers=req.layers, title=args.title, dpi=args.dpi,
+            out=args.out, fmt=req.fmt, **where,
+        )  # fmt: skip
+    return f"wrote {args.out} ({res.counts_text()})"
+
+
 def handle(args: argparse.Namespace) -> int:
-    from geo.export import core as export
-
     try:
-        layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())
-        bad = [x for x in layers if x not in export.LAYERS]
-        if bad or not layers:
-            return _fail(f"unknown layer {bad[0] if bad else '(none)'}; use {','.join(export.LAYERS)}")
-        if args.dpi < 20 or args.dpi > 1200:
-            return _fail(f"--dpi {args.dpi} is out of range (20..1200)")
-        bbox = parse_bbox(args.bbox) if args.bbox else None
-        if bbox is not None:
-            export.check_bbox(bbox)
-        series = args.start is not None or args.end is not None
-        if series:
-            if args.date or args.since:
-                return _fail("use either --date/--since (one map) or --from/--to (a series), not both")
-            if not (args.start and args.end):
-                return _fail("a series needs both --from and --to")
-            start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
-            if end < start:
-                return _fail(f"empty date range: --from {start} is after --to {end}")
-            out_dir = Path(args.out)
-            if out_dir.suffix.lower() in (".png", ".svg", ".pdf", ".html", ".gif"):
-                return _fail(f"--out {out_dir} looks like a file; a series needs a folder")
-        else:
-            if not args.date:
-                return _fail("--date is required (or --from/--to for a series)")
-            date = parse_date(args.date, "--date")
-            since = parse_date(args.since, "--since") if args.since else None
-            if since is not None and since > date:
-                return _fail(f"empty date range: --since {since} is after --date {date}")
-            fmt = Path(args.out).suffix.lower().lstrip(".")
-            if fmt not in (*export.MAP_FORMATS, "html"):
-                return _fail(f"--out {args.out}: use a .png, .svg, .pdf or .html file name")
-            export.check_writable(args.out)
-        country = args.country.upper() if args.country else None
-        if country:
-            export.country_extent(country)  # raises for an unknown code, before opening anything
+        req = _request(args)
         store = open_store(args.db)
-    except (ValueError, export.ExportError) as exc:
+    except (ConflictmapError, ValueError) as exc:
         return _fail(str(exc))
-
     try:
-        if series:
-            result = export.render_series(
-                store,
-                start,
-                end,
-                every=args.every,
-                out_dir=out_dir,
-                gif=args.gif,
-                country=country,
-                bbox=bbox,
-                layers=layers,
-                title=args.title,
-                dpi=args.dpi,
-            )
-            print(
-                f"wrote {len(result.frames)} frames to {out_dir}"
-                + (f" and {result.gif}" if result.gif else "")
-                + f" ({sum(result.changes)} changes of control highlighted)"
-            )
-        elif fmt == "html":
-            res = export.export_data(
-                store, "html", args.out, date=date, country=country, bbox=bbox, since=since, title=args.title
-            )
-            print(f"wrote {args.out} ({res.counts_text()})")
-        else:
-            res = export.render_map(
-                store,
-                date,
-                since=since,
-                country=country,
-                bbox=bbox,
-                layers=layers,
-                title=args.title,
-                dpi=args.dpi,
-                out=args.out,
-                fmt=fmt,
-            )
-            print(f"wrote {args.out} ({res.counts_text()})")
-    except (ValueError, OSError, export.ExportError) as exc:
+        print(_render(store, req, args))
+    except (ConflictmapError, ValueError, OSError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
         first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"conflictmap map: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
-        return 1
+        return _fail(f"internal error: {type(exc).__name__}: {first}")
     finally:
         store.close()
-    return 0
+    return ExitCode.OK

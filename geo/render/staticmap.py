@@ -1,6 +1,6 @@
 """Static map drawing (PNG/SVG/PDF) from ready-made GeoDataFrames, offline, with matplotlib's Agg backend.
 
-This module knows nothing about the store: `geo.export.core` turns a store plus a view (date, country, bbox,
+This module knows nothing about the store: `geo.export.maps` turns a store plus a view (date, country, bbox,
 layers) into a `MapData` and calls `draw_map`. Keeping the drawing pure makes it testable on frames built
 by hand and lets the dashboard draw exactly the same picture for its current view.
 
@@ -32,41 +32,16 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from geo import kinds
+from geo.render.mapparts import place_labels, scale_bar
+from geo.render.palette import CHANGE_HALO, LAND, NEIGHBOUR, NO_CONTROLLER, SEA, VACATED, controller_palette
+
 FORMATS = ("png", "svg", "pdf")
 WORLD = (-180.0, -90.0, 180.0, 90.0)
 
-# Controller colours: a qualitative palette without greys (grey means "no known controller").
-CONTROLLER_COLOURS = (
-    "#d62728",
-    "#1f77b4",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#393b79",
-)
-NO_CONTROLLER = "#e8e6e1"
-LAND = "#f4f2ec"
-SEA = "#dbe7f0"
-NEIGHBOUR = "#ebe9e4"
-VACATED = "#7f7f7f"
-CHANGE_HALO = "#ffd21f"
 EVENT_SIZE = 24.0  # marker area (points^2) of a single event; stacks grow with their count, up to 10x
 # Province outlines only up to continental views; on a world map 4,600 outlines are a grey smudge.
 PROVINCE_OUTLINE_MAX_SPAN = 60.0
-
-# One marker per event kind; shapes differ so that the map survives greyscale printing.
-EVENT_STYLE: dict[str, dict[str, Any]] = {
-    "captured": {"marker": "^", "color": "#b2182b", "label": "captured"},
-    "attacked": {"marker": "X", "color": "#e66101", "label": "attacked"},
-    "besieged": {"marker": "o", "color": "#5e3c99", "label": "besieged"},
-    "withdrew": {"marker": "v", "color": "#2166ac", "label": "withdrew"},
-    "ceasefire": {"marker": "D", "color": "#1b7837", "label": "ceasefire"},
-    "other": {"marker": "s", "color": "#666666", "label": "other event"},
-}
 
 DEFAULT_ATTRIBUTION = "Boundaries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
 
@@ -81,7 +56,7 @@ class MapData:
     - `province_control`: polygons with `controller` (who holds the province's capital), shaded.
     - `control`: points of places whose control changed up to the date; `name`, `controller`,
       optional `since` (date of the latest change: the newest changes get labels first).
-    - `events`: points; `kind` (one of geo.model.EVENT_KINDS).
+    - `events`: points; `kind` (one of geo.kinds.KIND_NAMES).
     - `mentions`: points.
     """
 
@@ -121,42 +96,22 @@ def _marker_path(marker: str) -> MplPath:
     return style.get_path().transformed(style.get_transform())
 
 
-_MARKER_PATHS = {kind: _marker_path(style["marker"]) for kind, style in EVENT_STYLE.items()}
+_MARKER_PATHS = {kind.name: _marker_path(kind.marker) for kind in kinds.KINDS}
 
 
 def aggregate_events(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """Events counted per (point, kind): columns x, y, kind, count (unknown kinds count as "other")."""
-    kinds = events["kind"] if "kind" in events else pd.Series("other", index=events.index)
-    kinds = kinds.fillna("other").astype(str)
-    kinds = kinds.where(kinds.isin(list(EVENT_STYLE)), "other")
+    names = events["kind"] if "kind" in events else pd.Series(kinds.FALLBACK, index=events.index)
+    names = names.fillna(kinds.FALLBACK).astype(str)
+    names = names.where(names.isin(kinds.KIND_NAMES), kinds.FALLBACK)
     frame = pd.DataFrame(
         {
             "x": np.round(events.geometry.x.to_numpy(), 5),
             "y": np.round(events.geometry.y.to_numpy(), 5),
-            "kind": kinds.to_numpy(),
+            "kind": names.to_numpy(),
         }
     )
     return frame.groupby(["x", "y", "kind"], sort=False).size().rename("count").reset_index()
-
-
-def controller_palette(controllers: Iterable[Any], base: dict[str, str] | None = None) -> dict[str, str]:
-    """Give each controller a colour: the most frequent first, ties by name, so colours are stable.
-
-    `base` keeps colours already assigned (a map series passes the palette of its last frame so an actor
-    keeps its colour in every frame).
-    """
-    palette = dict(base or {})
-    counts = pd.Series([c for c in controllers if isinstance(c, str) and c]).value_counts()
-    order = sorted(counts.index, key=lambda a: (-int(counts[a]), a))
-    used = set(palette.values())
-    free = [c for c in CONTROLLER_COLOURS if c not in used]
-    for actor in order:
-        if actor in palette:
-            continue
-        if not free:  # more actors than colours: cycle, still deterministic
-            free = list(CONTROLLER_COLOURS)
-        palette[actor] = free.pop(0)
-    return palette
 
 
 def _controllers(*frames: gpd.GeoDataFrame | None) -> list[Any]:
@@ -199,11 +154,6 @@ def _fit_extent(extent: Sequence[float], aspect: float, box_w: float, box_h: flo
         grow = (dy * aspect / want - dx) / 2
         w, e = w - grow, e + grow
     return (w, s, e, n)
-
-
-def _metres_per_degree_x(extent: Sequence[float]) -> float:
-    mid = (extent[1] + extent[3]) / 2
-    return 111_320.0 * max(math.cos(math.radians(mid)), 0.05)
 
 
 class _SimplifyCache:
@@ -310,151 +260,6 @@ def _points_in(frame: gpd.GeoDataFrame | None, extent: Sequence[float]) -> gpd.G
     return frame.loc[inside] if inside.any() else None
 
 
-# -------------------------------------------------------------------------------------------- labels
-
-
-LABEL_FONT_SIZE = 7.5
-# Candidate positions (offset in points, alignment), in order of preference: upper right first.
-_LABEL_OFFSETS = (
-    (6, 4, "left", "bottom"),
-    (6, -4, "left", "top"),
-    (-6, 4, "right", "bottom"),
-    (-6, -4, "right", "top"),
-    (0, 8, "center", "bottom"),
-    (0, -8, "center", "top"),
-    (9, 0, "left", "center"),
-    (-9, 0, "right", "center"),
-)
-
-
-def _place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: int) -> tuple[int, int]:
-    """Label points without overlaps: try eight positions around each point in priority order and drop a
-    label that fits nowhere (an unreadable pile is worse than a missing name; the map says how many).
-
-    Each name is measured once with the Agg renderer (exact for the font and dpi); candidate boxes are
-    then plain arithmetic and only the chosen position becomes an artist, so a dense map costs little.
-    Compared with adjustText 1.4 on 30 clustered labels: adjustText took 2.1 s (its time limit), pushed
-    labels over other markers and out of the frame and left one far from its point; this placement took
-    0.19 s, kept every label beside its point and fully inside the map, with no overlaps.
-    """
-    if points is None or points.empty:
-        return 0, 0
-    from matplotlib.font_manager import FontProperties
-
-    renderer = fig.canvas.get_renderer()
-    xs, ys = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
-    names = points["name"].astype(str).to_numpy()
-    anchors = ax.transData.transform(np.column_stack([xs, ys]))
-    frame = ax.get_window_extent(renderer)
-    px = fig.dpi / 72.0
-    pad = 0.15 * LABEL_FONT_SIZE * px + 1.0  # the label's rounded box, plus a pixel of air
-    font = FontProperties(size=LABEL_FONT_SIZE)
-    # Widths per name from the renderer; the height is matplotlib's line height (ascent and descent of
-    # the font, not of the glyphs), measured once on a probe text.
-    probe = ax.text(0, 0, "Ag", fontsize=LABEL_FONT_SIZE)
-    line_height = probe.get_window_extent(renderer).height
-    probe.remove()
-    # Obstacles: every marker (so a label never hides another place), then each placed label.
-    radius = 6.5 * px  # a control ring (s=150) is ~6 pt in radius
-    boxes = np.column_stack(
-        [anchors[:, 0] - radius, anchors[:, 1] - radius, anchors[:, 0] + radius, anchors[:, 1] + radius]
-    )
-    obstacles = [boxes]
-    tries = min(len(points), 4 * max_labels)  # bound the work on dense maps
-    placed, dropped = 0, len(points) - tries
-    for i in range(tries):
-        if placed >= max_labels:
-            dropped += tries - i
-            break
-        tw = renderer.get_text_width_height_descent(names[i], font, ismath=False)[0]
-        th = line_height
-        w, h = tw + 2 * pad, th + 2 * pad
-        taken = np.concatenate(obstacles)
-        others = np.ones(len(taken), dtype=bool)
-        others[i] = False  # its own marker
-        chosen = None
-        for dx, dy, ha, va in _LABEL_OFFSETS:
-            ax_x, ax_y = anchors[i, 0] + dx * px, anchors[i, 1] + dy * px
-            x0 = ax_x - pad - (0 if ha == "left" else tw if ha == "right" else tw / 2)
-            y0 = ax_y - pad - (0 if va == "bottom" else th if va == "top" else th / 2)
-            box = (x0, y0, x0 + w, y0 + h)
-            if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
-                continue
-            clash = (
-                (taken[:, 0] < box[2])
-                & (taken[:, 2] > box[0])
-                & (taken[:, 1] < box[3])
-                & (taken[:, 3] > box[1])
-                & others
-            )
-            if not clash.any():
-                chosen = (dx, dy, ha, va, box)
-                break
-        if chosen is None:
-            dropped += 1
-            continue
-        dx, dy, ha, va, box = chosen
-        ax.annotate(
-            names[i],
-            (xs[i], ys[i]),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=LABEL_FONT_SIZE,
-            color="#222222",
-            zorder=6,
-            annotation_clip=False,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-        )
-        obstacles.append(np.array([box]))
-        placed += 1
-    return placed, dropped
-
-
-# ---------------------------------------------------------------------------------------------- scale
-
-
-def _km(value: float, unit: str) -> str:
-    """Scale bar text in m or km: matplotlib-scalebar would write "1 Mm" for 1,000 km."""
-    factor = {"Mm": 1000, "Gm": 1_000_000}.get(unit)
-    return f"{value * factor:,g} km" if factor else f"{value:g} {unit}"
-
-
-def _scale_bar(ax: Any, extent: Sequence[float]) -> None:
-    """A scale bar measured along the map's middle latitude (plate carrée: x scale varies with latitude)."""
-    try:
-        from matplotlib_scalebar.scalebar import ScaleBar
-    except ImportError:  # pragma: no cover - the package is a dependency; keep a readable map without it
-        ScaleBar = None
-    if ScaleBar is not None:
-        ax.add_artist(
-            ScaleBar(
-                _metres_per_degree_x(extent),
-                units="m",
-                location="lower left",
-                length_fraction=0.22,
-                box_alpha=0.75,
-                font_properties={"size": 7.5},
-                scale_loc="top",
-                rotation="horizontal-only",
-                scale_formatter=_km,
-            )
-        )
-        return
-    width_km = (extent[2] - extent[0]) * _metres_per_degree_x(extent) / 1000
-    nice = 10 ** math.floor(math.log10(max(width_km * 0.22, 1e-3)))
-    for step in (5, 2, 1):
-        if step * nice <= width_km * 0.25:
-            nice *= step
-            break
-    deg = nice * 1000 / _metres_per_degree_x(extent)
-    x0 = extent[0] + (extent[2] - extent[0]) * 0.04
-    y0 = extent[1] + (extent[3] - extent[1]) * 0.04
-    ax.plot([x0, x0 + deg], [y0, y0], color="black", lw=3, zorder=7, solid_capstyle="butt")
-    ax.text(x0 + deg / 2, y0, f"{nice:g} km", ha="center", va="bottom", fontsize=7.5, zorder=7)
-
-
 # ----------------------------------------------------------------------------------------------- draw
 
 
@@ -468,6 +273,20 @@ def _legend_ring(label: str, colour: Any) -> Line2D:
     return _legend_marker(label, ms=10, markerfacecolor="none", markeredgecolor=colour, markeredgewidth=2)
 
 
+@dataclass(slots=True)
+class _Canvas:
+    """The figure being drawn, its map axes, the view actually shown and the layout numbers."""
+
+    fig: Figure
+    ax: Any
+    extent: tuple[float, ...]
+    map_h: float
+    top: float
+    stats: DrawStats = field(default_factory=DrawStats)
+    legend: list[Any] = field(default_factory=list)  # point layers' keys, after the control keys
+    control_legend: list[Any] = field(default_factory=list)
+
+
 def draw_map(
     data: MapData,
     out: Any,
@@ -476,11 +295,35 @@ def draw_map(
     dpi: int = 150,
     width_in: float = 10.0,
 ) -> DrawStats:
-    """Draw `data` and save it to `out` (a path or a binary file-like object) as png, svg or pdf."""
+    """Draw `data` and save it to `out` (a path or a binary file-like object) as png, svg or pdf.
+
+    Layers are drawn bottom to top: countries, province outlines and shading, mentions, control rings,
+    events; then title, scale bar, attribution, legend, and the labels last so they avoid everything.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown map format {fmt!r}; use one of {', '.join(FORMATS)}")
-    stats = DrawStats()
-    extent = data.extent
+    canvas = _canvas(data.extent, width_in, dpi)
+    palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
+    _draw_countries(canvas, data)
+    shaded = _draw_provinces(canvas, data, palette)
+    _draw_mentions(canvas, data)
+    control = _draw_control(canvas, data, palette, shaded)
+    _draw_events(canvas, data)
+    _finish(canvas, data, control)
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
+    if fmt == "png":
+        kwargs["pil_kwargs"] = {"compress_level": 3}  # 3x faster than the default 6, files ~10 % larger
+    elif fmt == "pdf":
+        kwargs["metadata"] = {"Creator": "conflictmap"}
+    if fmt == "svg":
+        kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
+    canvas.fig.savefig(out, **kwargs)
+    return canvas.stats
+
+
+def _canvas(extent: Sequence[float], width_in: float, dpi: int) -> _Canvas:
+    """A white figure with the map axes on the left three quarters (the legend goes on the right), its
+    view grown to fill the axes at the right aspect for the mid-latitude."""
     aspect = _aspect(extent)
     map_w = width_in * 0.74
     ratio = (extent[3] - extent[1]) * aspect / max(extent[2] - extent[0], 1e-9)
@@ -502,78 +345,95 @@ def draw_map(
     for spine in ax.spines.values():
         spine.set_edgecolor("#888888")
         spine.set_linewidth(0.6)
+    return _Canvas(fig, ax, extent, map_h, top)
 
-    legend_handles: list[Any] = []
 
-    # Countries: the focus country on land colour, the others a little darker so the eye finds the focus.
-    if data.countries is not None and not data.countries.empty:
-        countries = _polygons(data.countries, extent)
-        if countries is not None and not countries.empty:
-            if data.focus_country and "country_code" in countries:
-                faces = np.where(countries["country_code"].to_numpy() == data.focus_country, LAND, NEIGHBOUR)
-            else:
-                faces = np.full(len(countries), LAND)
-            _draw_polygons(ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
-            # Borders again above the province outlines, so national borders read as national borders.
-            _draw_polygons(
-                ax,
-                countries.geometry.values,
-                [(0, 0, 0, 0)] * len(countries),
-                edgecolors="#6d6d6d",
-                linewidths=1.1,
-                zorder=2.6,
-            )
+def _draw_countries(canvas: _Canvas, data: MapData) -> None:
+    """The focus country on land colour, the others a little darker so the eye finds the focus."""
+    if data.countries is None or data.countries.empty:
+        return
+    countries = _polygons(data.countries, canvas.extent)
+    if countries is None or countries.empty:
+        return
+    if data.focus_country and "country_code" in countries:
+        faces = np.where(countries["country_code"].to_numpy() == data.focus_country, LAND, NEIGHBOUR)
+    else:
+        faces = np.full(len(countries), LAND)
+    _draw_polygons(canvas.ax, countries.geometry.values, list(faces), edgecolors="none", zorder=1)
+    # Borders again above the province outlines, so national borders read as national borders.
+    _draw_polygons(
+        canvas.ax,
+        countries.geometry.values,
+        [(0, 0, 0, 0)] * len(countries),
+        edgecolors="#6d6d6d",
+        linewidths=1.1,
+        zorder=2.6,
+    )
 
-    # Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller.
-    palette = data.palette or controller_palette(_controllers(data.control, data.province_control))
+
+def _draw_provinces(canvas: _Canvas, data: MapData, palette: dict[str, str]) -> gpd.GeoDataFrame | None:
+    """Province outlines (long-lived gazetteer frame: cached), then provinces shaded by their controller;
+    returns the shaded provinces in view."""
+    extent = canvas.extent
     span = max(extent[2] - extent[0], extent[3] - extent[1])
     if data.provinces is not None and not data.provinces.empty and span <= PROVINCE_OUTLINE_MAX_SPAN:
         provinces = _polygons(data.provinces, extent)
         if provinces is not None and not provinces.empty:
             _draw_polygons(
-                ax,
+                canvas.ax,
                 provinces.geometry.values,
                 [(0, 0, 0, 0)] * len(provinces),
                 edgecolors="#b0aca4",
                 linewidths=0.45,
                 zorder=2,
             )
-    shaded = None
-    if data.province_control is not None and not data.province_control.empty:
-        shaded = _polygons(data.province_control, extent, cache=False)
-        if shaded is not None and not shaded.empty:
-            faces = [
-                matplotlib.colors.to_rgba(
-                    palette.get(c, NO_CONTROLLER) if isinstance(c, str) else NO_CONTROLLER, 0.32
-                )
-                for c in shaded["controller"]
-            ]
-            stats.provinces_shaded = _draw_polygons(
-                ax, shaded.geometry.values, faces, edgecolors="#8f8a80", linewidths=0.5, zorder=2
+    if data.province_control is None or data.province_control.empty:
+        return None
+    shaded = _polygons(data.province_control, extent, cache=False)
+    if shaded is not None and not shaded.empty:
+        faces = [
+            matplotlib.colors.to_rgba(
+                palette.get(c, NO_CONTROLLER) if isinstance(c, str) else NO_CONTROLLER, 0.32
             )
-
-    # Mentions: a quiet grey dust under everything else.
-    mentions = _points_in(data.mentions, extent)
-    if mentions is not None:
-        ax.scatter(
-            mentions.geometry.x,
-            mentions.geometry.y,
-            s=4,
-            c="#7a7a7a",
-            alpha=0.45,
-            linewidths=0,
-            zorder=3,
-            rasterized=len(mentions) > 2000,
+            for c in shaded["controller"]
+        ]
+        canvas.stats.provinces_shaded = _draw_polygons(
+            canvas.ax, shaded.geometry.values, faces, edgecolors="#8f8a80", linewidths=0.5, zorder=2
         )
-        stats.mentions = len(mentions)
-        legend_handles.append(
-            _legend_marker(f"place mentioned ({len(mentions):,})", ms=3, color="#7a7a7a", alpha=0.6)
-        )
+    return shaded
 
+
+def _draw_mentions(canvas: _Canvas, data: MapData) -> None:
+    """Mentions: a quiet grey dust under everything else."""
+    mentions = _points_in(data.mentions, canvas.extent)
+    if mentions is None:
+        return
+    canvas.ax.scatter(
+        mentions.geometry.x,
+        mentions.geometry.y,
+        s=4,
+        c="#7a7a7a",
+        alpha=0.45,
+        linewidths=0,
+        zorder=3,
+        rasterized=len(mentions) > 2000,
+    )
+    canvas.stats.mentions = len(mentions)
+    canvas.legend.append(
+        _legend_marker(f"place mentioned ({len(mentions):,})", ms=3, color="#7a7a7a", alpha=0.6)
+    )
+
+
+def _draw_control(
+    canvas: _Canvas, data: MapData, palette: dict[str, str], shaded: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame | None:
+    """Places that changed hands as rings in their holder's colour, a halo on recent changes, and their
+    legend keys; returns the places in view, newest change first (the order labels are placed in)."""
+    ax, extent, stats = canvas.ax, canvas.extent, canvas.stats
+    control_handles = canvas.control_legend
     # Control: places that changed hands, as rings in their controller's colour *under* the event markers
     # (an event at the same place stays visible inside its ring); labelled last.
     control = _points_in(data.control, extent)
-    control_handles: list[Any] = []
     if control is not None:
         ctrl = control["controller"] if "controller" in control else pd.Series(None, index=control.index)
         colours = [palette.get(c, VACATED) if isinstance(c, str) else VACATED for c in ctrl]
@@ -627,7 +487,13 @@ def draw_map(
         control_handles.append(_legend_ring(f"place that changed hands ({len(control)})", "#444444"))
         if any(not isinstance(c, str) for c in ctrl):
             control_handles.append(_legend_ring("abandoned, no holder known", VACATED))
+    return control
 
+
+def _draw_events(canvas: _Canvas, data: MapData) -> None:
+    """Event markers, one shape and colour per kind (`geo.kinds`), stacked events as one bigger marker."""
+    ax, extent, stats = canvas.ax, canvas.extent, canvas.stats
+    legend_handles = canvas.legend
     # Events: reports pile up on the same towns, so events of one kind at one point become one marker
     # whose area grows with their number (a stack of 300 identical markers would read as one event).
     # All kinds go into ONE scatter with a marker shape per point, biggest first, so that at a town with
@@ -639,7 +505,7 @@ def draw_map(
         # Area proportional to the count, a single event at the base size, and no stack over 10x (when
         # the biggest stack is larger, all stacks shrink alike and small ones stay at the base size).
         sizes = EVENT_SIZE * np.maximum(1.0, counts * min(1.0, 10.0 / counts.max()))
-        colours = [EVENT_STYLE[k]["color"] for k in agg["kind"]]
+        colours = [kinds.get(k).colour for k in agg["kind"]]
         coll = ax.scatter(
             agg["x"],
             agg["y"],
@@ -654,14 +520,14 @@ def draw_map(
         )
         coll.set_paths([_MARKER_PATHS[k] for k in agg["kind"]])
         totals = agg.groupby("kind")["count"].sum()
-        for kind, style in EVENT_STYLE.items():
-            if kind in totals.index:
+        for kind in kinds.KINDS:
+            if kind.name in totals.index:
                 legend_handles.append(
                     _legend_marker(
-                        f"{style['label']} ({int(totals[kind]):,})",
-                        marker=style["marker"],
+                        f"{kind.label} ({int(totals[kind.name]):,})",
+                        marker=kind.marker,
                         ms=6,
-                        color=style["color"],
+                        color=kind.colour,
                         markeredgecolor="white",
                     )
                 )
@@ -673,9 +539,15 @@ def draw_map(
             )
         stats.events = len(events)
 
+
+def _finish(canvas: _Canvas, data: MapData, control: gpd.GeoDataFrame | None) -> None:
+    """Title, scale bar, attribution and legend, then the place labels."""
+    fig, ax, extent, stats = canvas.fig, canvas.ax, canvas.extent, canvas.stats
+    map_h, top = canvas.map_h, canvas.top
+    control_handles, legend_handles = canvas.control_legend, canvas.legend
     # Title, scale bar, attribution, legend; labels last so they can avoid everything drawn.
     fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top", ha="left")
-    _scale_bar(ax, extent)
+    scale_bar(ax, extent)
     fig.text(
         0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left", va="bottom"
     )
@@ -694,7 +566,7 @@ def draw_map(
             borderaxespad=0.2,
         )
     if control is not None and "name" in control:
-        stats.labels, stats.labels_dropped = _place_labels(fig, ax, control, data.max_labels)
+        stats.labels, stats.labels_dropped = place_labels(fig, ax, control, data.max_labels)
         if stats.labels_dropped:
             fig.text(
                 0.765,
@@ -705,16 +577,6 @@ def draw_map(
                 ha="left",
                 va="bottom",
             )
-
-    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": "white"}
-    if fmt == "png":
-        kwargs["pil_kwargs"] = {"compress_level": 3}  # 3x faster than the default 6, files ~10 % larger
-    elif fmt == "pdf":
-        kwargs["metadata"] = {"Creator": "conflictmap"}
-    if fmt == "svg":
-        kwargs["metadata"] = {"Date": None}  # reproducible SVG (no timestamp)
-    fig.savefig(out, **kwargs)
-    return stats
 
 
 def draw_to_bytes(data: MapData, *, fmt: str = "png", dpi: int = 150) -> bytes:

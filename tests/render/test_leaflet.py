@@ -12,6 +12,7 @@ import shapely
 from dashboard import reader, urlstate
 from geo.render import leaflet as mapview
 from geo.render.offline import all_asset_urls, external_assets, is_local, static_file
+from geo.render.palette import controller_palette
 
 EVIL = '<script>alert("x")</script>'
 
@@ -99,7 +100,7 @@ def _built(**kw) -> mapview.BuiltMap:
         + [dict(name=EVIL, latitude=1.0, longitude=2.0, article_id=1, status="edited")]
     )
     layers = mapview.MapLayers(control=_control(), events=_events(), mentions=mentions, **kw)
-    colours = mapview.actor_colours(["Taliban", "Islamic State"])
+    colours = controller_palette(["Taliban", "Islamic State"])
     return mapview.build_map(layers, mapview.boundary_data(None, None, fill=True), colours)
 
 
@@ -179,13 +180,32 @@ def test_province_polygons_are_shaded_by_holder() -> None:
     assert data["fc"]["features"][0]["properties"]["c"] == "Herat"
 
 
-def test_polygons_crossing_the_date_line_are_cut_not_wrapped_round_the_world() -> None:
-    fiji_like = shapely.Polygon([(179, -16), (-179, -16), (-179, -17), (179, -17)])
-    fixed = mapview._split_antimeridian(fiji_like)
-    assert fixed.geom_type == "MultiPolygon"
-    for part in fixed.geoms:
-        minx, _, maxx, _ = part.bounds
-        assert maxx - minx <= 2
+def test_the_basemap_never_draws_a_band_round_the_world() -> None:
+    """One antimeridian splitter: the gazetteer build cuts every ring at +-180 degrees
+    (geo.gazetteer.build.split_antimeridian), and the map draws its polygons as they are. A Fiji-like ring
+    across the date line, cut by the build, reaches the map as two narrow parts on either side."""
+    from geo.gazetteer.build import split_antimeridian
+
+    ring = [(179.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (179.0, -17.0), (179.0, -16.0)]
+    parts = split_antimeridian(ring)
+    frame = gpd.GeoDataFrame(geometry=[shapely.MultiPolygon(parts)], crs="EPSG:4326")
+    geometry = mapview.boundary_data(frame, None, fill=True)["countries"]["features"][0]["geometry"]
+    assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 2
+    for polygon in geometry["coordinates"]:
+        xs = [x for x, _ in polygon[0]]
+        assert max(xs) - min(xs) <= 1.0 + 1e-9
+        assert min(xs) >= -180 and max(xs) <= 180
+
+
+def test_event_symbols_and_legend_come_from_the_kind_registry() -> None:
+    from geo.kinds import KINDS
+
+    built = _built()
+    html = mapview.render_html(built)
+    assert mapview.layer_tables(html)["events"][0]["symbols"] == {k.name: k.symbol for k in KINDS}
+    legend = mapview.legend_js({"Taliban": "#d62728"})
+    for kind in KINDS:
+        assert mapview.js_json(kind.label)[1:-1] in legend and mapview.js_json(kind.symbol)[1:-1] in legend
 
 
 def test_reader_highlights_each_place_by_status_and_escapes_the_text() -> None:

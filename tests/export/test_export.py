@@ -1,6 +1,6 @@
 """Exports read back as an analyst's tools would read them, and maps checked for what they show.
 
-The store is filled by hand with geo.model objects (tests/geo/_export_fixtures.py) so these tests do not
+The store is filled by hand with geo.model objects (tests/export/_export_fixtures.py) so these tests do not
 move when the parser improves; annotations are made through the store's public API.
 """
 
@@ -24,8 +24,12 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).parent))
 from _export_fixtures import annotated_hand_store  # noqa: E402
 
-from geo.export import core as export  # noqa: E402
+import geo.export as export  # noqa: E402
+from geo.errors import OutputError  # noqa: E402
+from geo.export.writers import gpkg as gpkg_writer  # noqa: E402
 from geo.render import staticmap  # noqa: E402
+from geo.render.leaflet import layer_tables  # noqa: E402
+from geo.render.leaflet.standalone import external_urls, server_urls  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -146,12 +150,51 @@ def test_html_is_standalone_and_escaped(store, tmp_path):
     out = tmp_path / "map.html"
     export.export_data(store, "html", out, date="2021-08-13")
     page = out.read_text(encoding="utf-8")
-    assert export.external_urls(page) == []
+    assert external_urls(page) == [] and server_urls(page) == []  # nothing from elsewhere, nothing served
+    assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
     assert not re.search(r"(https?:)?//[\w.-]*(cdn|jsdelivr|cloudflare|unpkg|jquery|bootstrap)", page, re.I)
     assert "L.map(" in page and "Leaflet" in page  # Leaflet's code itself is inlined
+    assert "L.markerClusterGroup(" in page and "MarkerClusterGroup" in page  # ... and markercluster's
     assert "data:image/png;base64," in page  # the layer-control icon, inlined
     assert "confirmed by <b>two</b>" not in page  # analyst text reaches HTML escaped
+    tables = layer_tables(page)
+    herat = [r for r in tables["events"][0]["rows"] if r[5] == "Herat"]
+    assert any("confirmed by &lt;b&gt;two&lt;/b&gt; sources &amp; a call" in r[8] for r in herat)
     assert "Herat" in page and "Qala i Naw" in page
+
+
+def test_html_holds_the_dashboards_layers_and_counts(store, tmp_path):
+    """The page is the dashboard's map: the same layers (tables), symbols and colours, with the export's
+    counts (7 events after the analyst rejected the siege; 5 places changed hands up to the 13th)."""
+    from geo.kinds import KINDS
+    from geo.render.palette import store_palette
+
+    res = export.export_data(store, "html", tmp_path / "m.html", date="2021-08-13", country="AF")
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    tables = layer_tables(page)
+    assert {"boundaries", "provinces", "control", "events", "mentions", "datelines"} <= set(tables)
+    events, control = tables["events"][0], tables["control"][0]
+    assert len(events["rows"]) == res.counts["events"] == 7
+    assert len(control["rows"]) == res.counts["control"] == 5
+    assert sum(r[3] for r in tables["mentions"][0]["rows"]) == res.counts["mentions"]
+    assert events["symbols"] == {k.name: k.symbol for k in KINDS}
+    colour_of = dict(zip(control["actors"], control["colours"], strict=True))
+    assert colour_of["Taliban"] == store_palette(store)["Taliban"]
+    assert tables["boundaries"][0]["countries"]["features"]  # the offline basemap is in the page
+    for name in ("Provinces (by capital)", "Control at date", "Events up to date", "Mentions (clustered)"):
+        assert name in page  # the layer control lists the dashboard's layers
+    assert "<title>conflictmap export, Afghanistan, up to 2021-08-13</title>" in page
+
+
+def test_html_leaves_out_mentions_over_the_cap(store, tmp_path, monkeypatch):
+    from geo.export.writers import html as html_writer
+
+    monkeypatch.setattr(html_writer, "HTML_MAX_MENTIONS", 2)
+    res = export.export_data(store, "html", tmp_path / "m.html")
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert res.counts["mentions"] > 2
+    assert layer_tables(page)["mentions"][0]["rows"] == []
+    assert f"{res.counts['mentions']:,} mentions not drawn (over 2; see the GeoPackage)" in page
 
 
 def test_export_to_bytes_for_download_buttons(store):
@@ -192,7 +235,7 @@ def test_reference_map_afghanistan(store, tmp_path):
     (a tight check of the drawing code; the seeds' map below checks the whole pipeline more loosely).
 
     Regenerate after an intended visual change with
-    `.venv/bin/python tests/geo/test_export.py --regenerate` and look at the image before committing.
+    `.venv/bin/python tests/export/test_export.py --regenerate` and look at the image before committing.
     """
     raw = export.map_bytes(store, "2021-08-13", country="AF", dpi=100)
     ref = DATA / "reference_handfilled_afghanistan_2021-08-13.png"
@@ -267,10 +310,20 @@ def test_bad_map_requests(store, tmp_path, kwargs, message):
 
 
 def test_unwritable_output(store, tmp_path):
-    with pytest.raises(export.ExportError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         export.export_data(store, "csv", tmp_path / "missing" / "x.csv")
-    with pytest.raises(export.ExportError, match="folder"):
+    with pytest.raises(OutputError, match="folder"):
         export.render_map(store, "2021-08-13", out=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_requests_are_conflictmap_errors_and_value_errors(store):
+    from geo.errors import ConflictmapError
+
+    with pytest.raises(export.ExportError) as exc:
+        export.export_data(store, "shapefile")
+    assert isinstance(exc.value, ConflictmapError) and isinstance(exc.value, ValueError)
+    assert "geojson, gpkg, csv, kml, html" in str(exc.value)
 
 
 def test_failed_write_leaves_previous_file_and_no_temporaries(store, tmp_path, monkeypatch):
@@ -281,7 +334,7 @@ def test_failed_write_leaves_previous_file_and_no_temporaries(store, tmp_path, m
         Path(path).write_bytes(b"half a geopackage")
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_gpkg", broken)
+    monkeypatch.setattr(gpkg_writer, "write_gpkg", broken)
     with pytest.raises(OSError, match="disk full"):
         export.export_data(store, "gpkg", out)
     assert out.read_bytes() == b"previous good export"
@@ -302,12 +355,6 @@ def test_failed_series_writes_no_frame(store, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         export.render_series(store, "2021-08-09", "2021-08-13", out_dir=tmp_path / "f", dpi=30)
     assert list((tmp_path / "f").iterdir()) == []
-
-
-def test_palette_is_stable_and_distinct():
-    pal = staticmap.controller_palette(["B", "A", "A", "C", None, ""])
-    assert list(pal) == ["A", "B", "C"] and len(set(pal.values())) == 3
-    assert staticmap.controller_palette(["Z"], base=pal)["A"] == pal["A"]
 
 
 def regenerate() -> None:  # pragma: no cover - a maintenance entry point, not a test
@@ -342,45 +389,6 @@ def test_world_map_without_a_view_or_data(tmp_path):
     assert res.extent[2] - res.extent[0] >= 359 and res.stats.events == 0
     _, std, _ = _png_stats(res.data)
     assert std > 5  # still a map of the world, not a blank page
-
-
-def test_labels_never_overlap_and_stay_inside_the_map():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.text import Annotation
-
-    rng = np.random.default_rng(3)
-    n = 200
-    points = gpd.GeoDataFrame(
-        {"name": [f"Town {i}" for i in range(n)]},
-        geometry=gpd.points_from_xy(rng.uniform(61, 74, n), rng.uniform(30, 38, n)),
-        crs=4326,
-    )
-    fig = Figure(figsize=(8, 6), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(60, 75)
-    ax.set_ylim(29, 39)
-    placed, dropped = staticmap._place_labels(fig, ax, points, max_labels=30)
-    assert placed == 30 and placed + dropped == n
-    fig.canvas.draw()  # lay out the label boxes as they will be drawn
-    renderer = fig.canvas.get_renderer()
-    boxes = [a.get_bbox_patch().get_window_extent(renderer) for a in ax.texts if isinstance(a, Annotation)]
-    assert len(boxes) == 30
-    frame = ax.get_window_extent(renderer)
-    for i, b in enumerate(boxes):
-        assert frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
-        assert not any(b.overlaps(o) for o in boxes[:i])
-
-
-def test_events_at_one_place_are_counted_not_stacked():
-    pts = gpd.GeoDataFrame(
-        {"kind": ["captured"] * 5 + ["attacked", "bogus"]},
-        geometry=gpd.points_from_xy([66.0] * 6 + [67.0], [33.0] * 7),
-        crs=4326,
-    )
-    agg = staticmap.aggregate_events(pts).set_index(["x", "kind"])["count"]
-    assert agg[(66.0, "captured")] == 5 and agg[(66.0, "attacked")] == 1 and agg[(67.0, "other")] == 1
 
 
 # ------------------------------------------------------------------------------ the seeds' story
@@ -439,7 +447,7 @@ def test_seed_map_shows_the_fall_of_herat_qala_i_naw_and_ghazni(seed_store, tmp_
 def test_seed_map_matches_reference_image(seed_store):
     """The seeds' Afghanistan map of 13 August 2021 against the reviewed reference, at a tolerance that
     lets the parser find or drop a marker (~0.01 % of pixels each) but not lose a shaded province (~2 %),
-    the labels or the legend. Regenerate with `.venv/bin/python tests/geo/test_export.py --regenerate`
+    the labels or the legend. Regenerate with `.venv/bin/python tests/export/test_export.py --regenerate`
     after an intended change, and look at the image before committing it.
     """
     got = np.asarray(

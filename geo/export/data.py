@@ -1,0 +1,97 @@
+"""Data exports of a view of the store (GeoJSON, GeoPackage, CSV, KML, a standalone HTML map).
+
+`export_data` checks the request, asks `geo.export.frames` for the layers the format holds (from the
+registry in `geo.export.formats`), and lets the format's writer fill a temporary file that
+`geo.fileio.atomic_path` moves into place: an error never leaves half a file or destroys the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.export import formats
+from geo.export.frames import FIELDS, layer_frames, normalise
+from geo.export.view import ExportError, View, check_bbox, country_name, resolve_view_extent
+from geo.export.writers import DataJob
+from geo.fileio import atomic_path, check_writable
+from geo.render.staticmap import as_date
+
+
+@dataclass(slots=True)
+class ExportResult:
+    path: Path | None
+    data: bytes | None
+    fmt: str
+    counts: dict[str, int]
+
+    def counts_text(self) -> str:
+        return ", ".join(f"{n} {layer}" for layer, n in self.counts.items())
+
+
+def export_data(
+    store: Any,
+    fmt: str,
+    out: Any = None,
+    date: Any = None,
+    flt: Any = None,
+    *,
+    since: Any = None,
+    country: str | None = None,
+    bbox: Sequence[float] | None = None,
+    title: str | None = None,
+) -> ExportResult:
+    """Export the store's data with annotations applied.
+
+    - geojson, csv: events (one row per event; latitude/longitude columns; CSV has no geometry column).
+    - gpkg: layers `events`, `mentions`, `control` (+ `province_control` polygons when known).
+    - kml: folders `events` and `control`, with TimeStamps and every field in ExtendedData.
+    - html: a standalone offline Leaflet map of control, events and mentions.
+    `date`: events up to that day and control as of it (None: everything, control now). `out`: a path
+    (written atomically), a binary file object, or None for bytes in `.data`.
+    """
+    data_format = formats.get(fmt, "data")
+    if isinstance(out, str | os.PathLike):
+        check_writable(out)
+    day, since_day = as_date(date), as_date(since)
+    if day is not None and since_day is not None and since_day > day:
+        raise ExportError(f"empty date range: since {since_day} is after {day}")
+    cc, _ = resolve_view_extent(country, bbox)
+    view = View(day, since_day, cc, check_bbox(bbox) if bbox is not None else None, flt)
+    raw = layer_frames(store, view, data_format.layers)
+    frames = {name: normalise(raw[name], FIELDS[name]) for name in data_format.layers}
+    job = DataJob(store, view, frames, raw, title or export_title(view))
+    job.counts.update({name: len(frame) for name, frame in frames.items()})
+    if isinstance(out, str | os.PathLike):
+        with atomic_path(out) as tmp:
+            data_format.write(job, tmp)
+        return ExportResult(Path(out), None, data_format.name, job.counts)
+    # GDAL writes to a path: bytes for a download go through a private temporary folder
+    with tempfile.TemporaryDirectory(prefix="conflictmap-export-") as tmpdir:
+        tmp = Path(tmpdir) / f"export{data_format.suffix}"
+        data_format.write(job, tmp)
+        blob = tmp.read_bytes()
+    if out is not None:
+        out.write(blob)
+        return ExportResult(None, None, data_format.name, job.counts)
+    return ExportResult(None, blob, data_format.name, job.counts)
+
+
+def data_bytes(store: Any, fmt: str, **kwargs: Any) -> bytes:
+    """The export as bytes, for the dashboard's download buttons."""
+    result = export_data(store, fmt, None, **kwargs)
+    assert result.data is not None
+    return result.data
+
+
+def export_title(view: View) -> str:
+    parts = ["conflictmap export"]
+    if view.country:
+        parts.append(country_name(view.country))
+    if view.date:
+        parts.append(f"up to {view.date.isoformat()}")
+    return ", ".join(parts)
