@@ -9,6 +9,8 @@ import pytest
 
 import geo
 
+pytestmark = pytest.mark.requires_gazetteer
+
 
 @pytest.mark.parametrize("name", [n for n in geo.__all__ if n != "__version__"])
 def test_every_public_name_resolves(name: str) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from geo.cli import main
+
+pytestmark = pytest.mark.requires_gazetteer
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "seed_annotations.json"
 

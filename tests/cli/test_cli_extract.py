@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from geo.cli import main
+
+pytestmark = pytest.mark.requires_gazetteer
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -11,6 +11,8 @@ from geo.cli.dashboard import streamlit_command
 from geo.gazetteer import build
 from geo.paths import dashboard_dir
 
+pytestmark = pytest.mark.requires_gazetteer
+
 
 def test_gazetteer_build_prints_progress_lines_and_exits_0(monkeypatch, tmp_path, capsys) -> None:
     monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path))

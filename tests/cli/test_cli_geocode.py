@@ -10,6 +10,8 @@ import pytest
 
 from geo.cli import main
 
+pytestmark = pytest.mark.requires_gazetteer
+
 KEYS = ["query", "name", "lat", "lon", "country_code", "admin1", "geonameid", "feature_code", "population",
         "score"]  # fmt: skip
 

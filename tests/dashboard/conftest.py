@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _dash_fixtures import build_seed_store, copy_store  # noqa: E402
+from tests.fixtures.dashboard import build_seed_store, copy_store
 
 
 @pytest.fixture(scope="session")

@@ -10,19 +10,18 @@ import datetime as dt
 import html
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _dash_fixtures import APP, control_places, event_places, folium_args, tables  # noqa: E402
-
 from dashboard.annotate import panel_key  # noqa: E402
 from geo.render.offline import is_local, static_file  # noqa: E402
 from geo.store import Store  # noqa: E402
+from tests.fixtures.dashboard import APP, control_places, event_places, folium_args, tables
+
+pytestmark = pytest.mark.requires_gazetteer
 
 TIMEOUT = 120
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.dashboard import build_seed_store
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -28,11 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-sys.path.insert(0, str(REPO / "tests" / "dashboard"))
-from _dash_fixtures import build_seed_store  # noqa: E402
-
-pytestmark = pytest.mark.e2e
 
 
 def _free_port() -> int:

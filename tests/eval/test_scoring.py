@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
-# `eval/` is a repository folder, not an installed package: make the repository root importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from eval.scoring import (  # noqa: E402
+from eval.scoring import (
     CorpusScore,
     Errors,
     Span,

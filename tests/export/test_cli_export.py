@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,10 +10,10 @@ import pandas as pd
 import pyogrio
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _export_fixtures import annotated_hand_store  # noqa: E402
-
 from geo.cli import main  # noqa: E402
+from tests.fixtures.annotated_store import annotated_hand_store
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _export_fixtures import annotated_hand_store  # noqa: E402
-
 from geo.cli import main  # noqa: E402
+from tests.fixtures.annotated_store import annotated_hand_store
+
+pytestmark = pytest.mark.requires_gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 """Exports read back as an analyst's tools would read them, and maps checked for what they show.
 
-The store is filled by hand with geo.model objects (tests/export/_export_fixtures.py) so these tests do not
+The store is filled by hand with geo.model objects (tests/fixtures/annotated_store.py) so these tests do not
 move when the parser improves; annotations are made through the store's public API.
 """
 
@@ -21,15 +21,15 @@ import pyogrio
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _export_fixtures import annotated_hand_store  # noqa: E402
-
 import geo.export as export  # noqa: E402
 from geo.errors import OutputError  # noqa: E402
 from geo.export.writers import gpkg as gpkg_writer  # noqa: E402
 from geo.render import staticmap  # noqa: E402
 from geo.render.leaflet import layer_tables  # noqa: E402
 from geo.render.leaflet.standalone import external_urls, server_urls  # noqa: E402
+from tests.fixtures.annotated_store import annotated_hand_store
+
+pytestmark = pytest.mark.requires_gazetteer
 
 DATA = Path(__file__).parent / "data"
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -13,6 +13,8 @@ import pytest
 from geo.export import formats
 from geo.export.errors import ExportError
 
+pytestmark = pytest.mark.requires_gazetteer
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -17,6 +17,8 @@ from geo.gazetteer import lookup
 from geo.gazetteer.lookup import FORMAT_VERSION, Gazetteer, GazetteerNotBuilt, folding_rules_sha256
 from geo.paths import gazetteer_dir
 
+pytestmark = pytest.mark.requires_gazetteer
+
 
 def _copy_with_manifest(tmp_path: Path, **changes: object) -> Path:
     """A copy of the real artefact's small files, linking the big arrays, with manifest inputs changed."""

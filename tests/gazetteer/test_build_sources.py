@@ -12,6 +12,8 @@ import pytest
 from geo.errors import ConflictmapError, SourceIntegrityError
 from geo.gazetteer import build
 
+pytestmark = pytest.mark.requires_gazetteer
+
 PAYLOAD = b"pretend this is a tarball"
 SRI = "sha512-" + base64.b64encode(hashlib.sha512(PAYLOAD).digest()).decode()
 

@@ -10,6 +10,8 @@ from shapely.geometry import Point
 from geo.gazetteer.geocoder import ACCEPT_SCORE
 from geo.gazetteer.lookup import ATTRIBUTION, Gazetteer, Match, get_gazetteer
 
+pytestmark = pytest.mark.requires_gazetteer
+
 # Reference coordinates (lat, lon) of the towns, from general knowledge, independent of the gazetteer.
 HERAT = (34.34, 62.20)
 QALA_I_NAW = (34.99, 63.13)

@@ -4,6 +4,7 @@ tables and hash slots the runtime reads, name filtering, German genitives."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 
 from geo.gazetteer.build import (
@@ -18,6 +19,8 @@ from geo.gazetteer.build import (
 )
 from geo.gazetteer.lookup import _find, _StringTable
 from geo.gazetteer.normalize import key_hash
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 def test_topojson_quantized_arcs_decode_to_the_right_polygon() -> None:

@@ -23,6 +23,8 @@ from geo.gazetteer.geocoder import (
     QueryTypeError,
 )
 
+pytestmark = pytest.mark.requires_gazetteer
+
 
 @pytest.fixture(scope="module")
 def geocoder() -> GazetteerGeocoder:

@@ -6,6 +6,8 @@ import pytest
 
 from geo.gazetteer.normalize import fold, key_hash, lower_like_re, simple_key, strip_diacritics
 
+pytestmark = pytest.mark.requires_gazetteer
+
 SAME_PLACE = [
     ("Mazar-i-Sharif", "Masar-i-Scharif"),
     ("Mazār-e Šarīf", "Mazar-i-Sharif"),

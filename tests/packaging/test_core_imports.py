@@ -11,6 +11,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.requires_gazetteer
+
 HEAVY = ("streamlit", "matplotlib", "scipy")
 
 CORE = """

@@ -37,7 +37,7 @@ import pytest
 
 from geo.paths import gazetteer_dir
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.requires_gazetteer]
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = ("geo", "dashboard", "pyproject.toml", "README.md", "LICENSE")

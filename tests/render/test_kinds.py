@@ -7,10 +7,13 @@ import typing
 import xml.etree.ElementTree as ET
 
 import matplotlib.colors
+import pytest
 from matplotlib.markers import MarkerStyle
 
 from geo import kinds, model
 from geo.render import leaflet, staticmap
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 def test_the_model_lists_exactly_the_registered_kinds() -> None:

@@ -7,12 +7,15 @@ import re
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 import shapely
 
 from dashboard import reader, urlstate
 from geo.render import leaflet as mapview
 from geo.render.offline import all_asset_urls, external_assets, is_local, static_file
 from geo.render.palette import controller_palette
+
+pytestmark = pytest.mark.requires_gazetteer
 
 EVIL = '<script>alert("x")</script>'
 

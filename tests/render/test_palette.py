@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from geo.render import leaflet, palette, staticmap
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 def test_palette_is_stable_and_distinct() -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pytest
 
 from geo import kinds
 from geo.render import mapparts, staticmap
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 def test_labels_never_overlap_and_stay_inside_the_map():

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,13 +21,7 @@ from geo.store import (
     default_db_path,
 )
 from geo.store.migrations import MIGRATIONS
-
-_spec = importlib.util.spec_from_file_location(
-    "_store_fixtures", Path(__file__).with_name("_store_fixtures.py")
-)
-fx = importlib.util.module_from_spec(_spec)
-sys.modules["_store_fixtures"] = fx
-_spec.loader.exec_module(fx)
+from tests.fixtures import hand_store as fx
 
 
 @pytest.fixture

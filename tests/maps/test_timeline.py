@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +10,9 @@ import pytest
 
 from geo.maps import timeline
 from geo.store import Store
+from tests.fixtures import hand_store as fx
 
-_spec = importlib.util.spec_from_file_location(
-    "_store_fixtures", Path(__file__).parents[1] / "store" / "_store_fixtures.py"
-)
-fx = importlib.util.module_from_spec(_spec)
-sys.modules["_store_fixtures"] = fx
-_spec.loader.exec_module(fx)
+pytestmark = pytest.mark.requires_gazetteer
 
 D = dt.date
 
