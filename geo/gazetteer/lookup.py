@@ -189,8 +189,8 @@ class Gazetteer:
         self._ctry_place = a["ctry_place"]
         self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
         self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
-        # `arr.data` is the array's memoryview (the same object `memoryview(arr)` builds, and typed as one
-        # where numpy's stubs declare the buffer protocol for Python 3.12+ only)
+        # `arr.data` is a memoryview of the array, like `memoryview(arr)` (same format, shape and values);
+        # numpy's stubs declare ndarray a buffer only for Python 3.12+, so that spelling does not type-check
         # posting columns, contiguous per key: (offsets, place, kind, surface name)
         self._s_cols = (a["s_off"].data, a["s_post"].data)
         self._f_cols = (a["f_off"].data, a["f_post"].data)
