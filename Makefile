@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 GAZ    := data/gazetteer/build/.complete
 PORT   ?= 8501
 
-.PHONY: dashboard test bench eval gazetteer install seed lint clean-gazetteer e2e
+.PHONY: dashboard test bench eval gazetteer install seed lint typecheck clean-gazetteer e2e
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ eval: $(STAMP) $(GAZ)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check geo dashboard tests bench eval
 	$(VENV)/bin/ruff format --check geo dashboard tests bench eval
+
+# mypy over geo/ (settings and the untyped third-party modules: [tool.mypy] in pyproject.toml)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 clean-gazetteer:
 	rm -rf data/gazetteer/build

@@ -73,7 +73,9 @@ def atomic_path(target: str | os.PathLike[str], *, create: bool = False) -> Iter
     """
     path = check_writable(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent
+        )
     except OSError as exc:
         raise OutputError(f"cannot write in {path.parent}: {exc.strerror}") from exc
     os.close(fd)

@@ -173,7 +173,10 @@ def ingest_items(store: Any, items: Iterable[Article | Rejected], *, reparse: bo
     outcomes: list[Outcome] = []
     todo: list[Article] = []
     for x in _triage(store, items, reparse):
-        (outcomes if isinstance(x, Outcome) else todo).append(x)
+        if isinstance(x, Outcome):
+            outcomes.append(x)
+        else:
+            todo.append(x)
     outcomes += [_store(store, a, parse_one(a), reparse) for a in todo]
     return outcomes
 

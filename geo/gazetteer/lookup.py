@@ -22,7 +22,8 @@ one-step-better tier.
 
 Scores: exact 1.0, alias 0.97, folded 0.94 / 0.86, fuzzy 0.45-0.9 by rapidfuzz ratio, times a
 credibility factor < 1 when the query is a common English/German word (wordfreq Zipf >= 3) and the place
-is not prominent enough for that word to mean it. `geo.gazetteer.geocoder.ACCEPT_SCORE` is the geoparser's bar.
+is not prominent enough for that word to mean it. `geo.gazetteer.geocoder.ACCEPT_SCORE` is the
+geoparser's bar.
 
 Offline-first data layout: every array is a memory-mapped .npy file; strings live in UTF-8 blobs decoded
 on demand; name keys are found through an open-addressing hash table stored in the artifact, so a cold
@@ -77,8 +78,9 @@ _FOLDING_PROBES = (
     "Sankt Petersburg", "Saint-Étienne", "Ḩalab", "Köln", "Straße", "ſtadt", "N\u2019Djamena", "São Paulo",
     "Łódź", "İstanbul", "Ürümqi", "Šiauliai", "Žilina", "Čačak", "Tskhinvali", "Ṣanʿāʾ", "Москва",
     "بغداد", "北京", "Al Ḩasakah", "Hasakeh", "Abu Kamal", "Albukamal", "Ras al-Ain", "Ra's al 'Ayn",
-    "U.S.", "New York", "Washington, D.C.", "Ouagadougou", "Wagadugu", "Goma", "Bunia", "El Fasher", "al-Fashir",
-)
+    "U.S.", "New York", "Washington, D.C.", "Ouagadougou", "Wagadugu", "Goma", "Bunia", "El Fasher",
+    "al-Fashir",
+)  # fmt: skip
 
 
 def folding_rules_sha256() -> str:
@@ -133,6 +135,8 @@ _MAX_SCAN = 64
 _CACHE_SIZE = (
     50_000  # memoised lookups (a few MB)  # postings are sorted by prominence; deeper ones cannot win
 )
+# lookup()'s memo key: (name, country codes as given or as a tuple, fuzzy, limit)
+_CacheKey = tuple[str, str | tuple[str, ...] | None, bool, int]
 
 
 _PLACE_FIELDS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
@@ -185,17 +189,19 @@ class Gazetteer:
         self._ctry_place = a["ctry_place"]
         self._prov_wkb_off, self._prov_wkb = a["prov_wkb_off"], a["prov_wkb"]
         self._ctry_wkb_off, self._ctry_wkb = a["ctry_wkb_off"], a["ctry_wkb"]
+        # `arr.data` is a memoryview of the array, like `memoryview(arr)` (same format, shape and values);
+        # numpy's stubs declare ndarray a buffer only for Python 3.12+, so that spelling does not type-check
         # posting columns, contiguous per key: (offsets, place, kind, surface name)
-        self._s_cols = (memoryview(a["s_off"]), memoryview(a["s_post"]))
-        self._f_cols = (memoryview(a["f_off"]), memoryview(a["f_post"]))
+        self._s_cols = (a["s_off"].data, a["s_post"].data)
+        self._f_cols = (a["f_off"].data, a["f_post"].data)
         # key hash -> row: open-addressing tables in the mapped files, read through memoryviews
         # (indexing a memoryview yields a Python int ~5x faster than a numpy scalar)
-        self._s_index = (memoryview(a["s_slots"]), memoryview(a["s_hash"]))
-        self._f_index = (memoryview(a["f_slots"]), memoryview(a["f_hash"]))
-        self._s_frow = memoryview(a["s_frow"])
+        self._s_index = (a["s_slots"].data, a["s_hash"].data)
+        self._f_index = (a["f_slots"].data, a["f_hash"].data)
+        self._s_frow = a["s_frow"].data
         # prominence of the top place of each simple key's fold posting (absent in older artifacts)
         has_ftop = (self.build_dir / "s_ftop.npy").exists()
-        self._s_ftop = memoryview(a["s_ftop"]) if has_ftop else None
+        self._s_ftop = a["s_ftop"].data if has_ftop else None
 
         self._names = _StringTable(a["place_names_blob"], a["place_names_off"], hot=True)
         self._surface = _StringTable(a["surface_blob"], a["surface_off"], hot=True)
@@ -213,16 +219,16 @@ class Gazetteer:
         # hot-path per-place columns as memoryviews of the mapped arrays: indexing one yields a Python
         # int/float ~5x faster than a numpy scalar, costs nothing at load (no .tolist() of 240,000
         # values), and touches one cache line per access where a list of boxed numbers touches two
-        self._gid_l = memoryview(self._gid)
+        self._gid_l = self._gid.data
         # one structured row per place: a single .item() call yields all Place columns as Python values
         columns = {"gid": self._gid, "lat": self._lat, "lon": self._lon, "pop": self._pop,
                    "fc": self._fc, "cc": self._cc, "a1": self._a1}  # fmt: skip
         self._rows = np.empty(len(self._gid), dtype=[(k, v.dtype) for k, v in columns.items()])
         for col, arr in columns.items():
             self._rows[col] = arr
-        self._prom_l = memoryview(self._prom)
-        self._fc_l = memoryview(self._fc)
-        self._cc_l = memoryview(self._cc)
+        self._prom_l = self._prom.data
+        self._fc_l = self._fc.data
+        self._cc_l = self._cc.data
 
         self._cc_index = {c: i for i, c in enumerate(self._cc_table)}
         self._gid_to_idx: dict[int, int] | None = None
@@ -234,7 +240,7 @@ class Gazetteer:
         for pi in np.nonzero(self._fc == _FC_PCLI)[0].tolist():
             self._country_by_cc.setdefault(int(self._cc[pi]), pi)
         self._places: dict[int, Place] = {}
-        self._cache: dict[tuple, tuple[Match, ...]] = {}
+        self._cache: dict[_CacheKey, tuple[Match, ...]] = {}
         self._lock = threading.Lock()
         empty_a1 = self._a1_pos.get("")
         self._admin1_labels = {
@@ -362,10 +368,11 @@ class Gazetteer:
     ) -> list[Match]:
         """Candidates for `name`, best first. `country_codes` restricts to those ISO alpha-2 codes.
 
-        Returns [] when nothing matches; use `Match.score` (and `geo.gazetteer.geocoder.ACCEPT_SCORE`) to decide
-        whether the best candidate is credible. Results are memoised (news repeats the same names), so
+        Returns [] when nothing matches; use `Match.score` (and `geo.gazetteer.geocoder.ACCEPT_SCORE`) to
+        decide whether the best candidate is credible. Results are memoised (news repeats the same names), so
         the returned list is fresh but its Match objects are shared and immutable.
         """
+        ckey: _CacheKey | None  # None once the arguments turn out unhashable
         ckey = (name, country_codes if country_codes is None or isinstance(country_codes, str)
                 else tuple(country_codes), fuzzy, limit)  # fmt: skip
         try:
@@ -713,7 +720,7 @@ class _StringTable:
         self._blob = blob.tobytes()
         # hot tables (read on every lookup) index their offsets through a memoryview: a Python int per
         # access, ~5x cheaper than a numpy scalar, and no million-element list to build at load
-        self._off = memoryview(np.ascontiguousarray(off)) if hot else off
+        self._off = np.ascontiguousarray(off).data if hot else off
         self._n = len(off) - 1
 
     def __len__(self) -> int:

@@ -115,7 +115,7 @@ def strip_diacritics(text: str) -> str:
 
 
 # ASCII fast path: apostrophes vanish, every other non-alphanumeric character separates tokens.
-_ASCII_TABLE = {c: " " for c in range(128) if not chr(c).isalnum()}
+_ASCII_TABLE: dict[int, str | int | None] = {c: " " for c in range(128) if not chr(c).isalnum()}
 _ASCII_TABLE.update({ord("'"): None, ord("`"): None})
 _ASCII_TABLE.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 

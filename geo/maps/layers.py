@@ -461,7 +461,9 @@ def province_control_layer(
     use_seat = via_seat["since"].notna()
     use_self = ~use_seat & via_self["since"].notna()
     out = prov.assign(**{c: via_seat[c].where(use_seat, via_self[c]) for c in keep})
-    out["held_via"] = np.where(use_seat, "seat", np.where(use_self, "province", None))
+    # None as a 0-d object array: the same object-dtype result, in a form numpy's stubs accept
+    none = np.array(None, dtype=object)
+    out["held_via"] = np.where(use_seat, "seat", np.where(use_self, "province", none))
     out = out[use_seat | use_self]
     if flt.countries:
         out = out[out["country_code"].isin(flt.countries)]

@@ -321,7 +321,7 @@ def state_at(intervals: pd.DataFrame, date: Any = None, pressure: pd.DataFrame |
         event_ids=out["place_key"].map(lambda k: ",".join(str(i) for i in sorted(ids_by_place[k]))),
         contested=False,
         contested_by=None,
-        last_attack=pd.NaT,
+        last_attack=pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]"),
     )
     if pressure is not None and not pressure.empty:
         p = pressure if ts is None else pressure[pressure["event_date"] <= ts]

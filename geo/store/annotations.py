@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,9 @@ from geo.store.base import (
 )
 
 if TYPE_CHECKING:
-    from geo.model import Place
+    from pandas.api.extensions import ExtensionArray
+
+    from geo.model import DatePrecision, Place
 
 __all__ = [
     "PLACE_FIELDS",
@@ -168,6 +170,15 @@ def fold_annotations(rows: Iterable[AnnotationRow]) -> dict[str, dict[str, dict[
 # states -> frames
 
 
+def _col_pos(df: pd.DataFrame, name: str) -> int:
+    """The position of column `name`, for ``iloc``/``iat`` writes. The store's frames never repeat a
+    column name, so ``get_loc`` gives a single int (not the slice or mask of a repeated label)."""
+    loc = df.columns.get_loc(name)
+    if not isinstance(loc, int):
+        raise ValueError(f"column {name!r} appears more than once")
+    return loc
+
+
 def apply_states(
     df: pd.DataFrame, states: dict[str, dict[str, Any]], *, place_name_col: str, clear_place_on_reject: bool
 ) -> None:
@@ -218,6 +229,7 @@ def apply_states(
                 put(field, pos, value)
     for col, (positions, values) in columns.items():
         series = df[col]
+        new: ExtensionArray | np.ndarray | list[Any]
         if isinstance(series.dtype, pd.Int64Dtype):
             new = pd.array([pd.NA if v is None else int(v) for v in values], dtype="Int64")
         elif series.dtype == float:
@@ -226,10 +238,12 @@ def apply_states(
             if series.dtype != object:
                 df[col] = series.astype(object)
             new = values
-        df.iloc[positions, df.columns.get_loc(col)] = new
+        df.iloc[positions, _col_pos(df, col)] = new
 
 
-def article_date_overrides(states: dict[str, dict[str, Any]]) -> dict[str, tuple[str | None, str | None]]:
+def article_date_overrides(
+    states: dict[str, dict[str, Any]],
+) -> dict[str, tuple[str | None, DatePrecision | None]]:
     """Content hash -> (date, precision) for the articles an analyst dated (``set_date``)."""
     return {
         h: (st["date"]["date"], st["date"]["date_precision"]) for h, st in states.items() if st.get("date")
@@ -248,22 +262,22 @@ def apply_article_states(
     if not states or df.empty:
         return
     dates = article_date_overrides(states)
-    for pos in np.flatnonzero(df[key_col].isin(list(states)).to_numpy()):
-        h = df[key_col].iat[pos]
+    for pos in np.flatnonzero(df[key_col].isin(list(states)).to_numpy()).tolist():
+        h = cast(str, df[key_col].iat[pos])  # a key of `states`: isin matched it
         st = states[h]
         if h in dates:
             date, prec = dates[h]
-            df.iloc[pos, df.columns.get_loc(date_col)] = pd.NaT if date is None else pd.Timestamp(date)
+            df.iloc[pos, _col_pos(df, date_col)] = pd.NaT if date is None else pd.Timestamp(date)
             if not only_dates:
                 if df["date_precision"].dtype != object:
                     df["date_precision"] = df["date_precision"].astype(object)
-                df.iloc[pos, df.columns.get_loc("date_precision")] = prec
+                df.iloc[pos, _col_pos(df, "date_precision")] = prec
         if not only_dates:
-            df.iloc[pos, df.columns.get_loc("status")] = st.get("status", "auto")
+            df.iloc[pos, _col_pos(df, "status")] = st.get("status", "auto")
             if st.get("last_id") is not None:
-                df.iloc[pos, df.columns.get_loc("last_annotation_id")] = int(st["last_id"])
+                df.iloc[pos, _col_pos(df, "last_annotation_id")] = int(st["last_id"])
             if st.get("notes"):
-                df.iloc[pos, df.columns.get_loc("notes")] = "\n".join(st["notes"])
+                df.iloc[pos, _col_pos(df, "notes")] = "\n".join(st["notes"])
 
 
 def redate_events(
@@ -284,18 +298,19 @@ def redate_events(
     for col in ("event_date", "date_precision"):
         if df[col].dtype != object:
             df[col] = df[col].astype(object)
-    c_date, c_prec = df.columns.get_loc("event_date"), df.columns.get_loc("date_precision")
-    c_adate = df.columns.get_loc("article_date")
-    for pos in positions:
-        date, prec = dates[df["content_hash"].iat[pos]]
+    c_date, c_prec = _col_pos(df, "event_date"), _col_pos(df, "date_precision")
+    c_adate = _col_pos(df, "article_date")
+    for pos in positions.tolist():
+        date, prec = dates[cast(str, df["content_hash"].iat[pos])]  # isin(dates) matched it
         df.iloc[pos, c_adate] = pd.NaT if date is None else pd.Timestamp(date)
-        own = event_states.get(df["target_key"].iat[pos]) or {}
+        own = event_states.get(cast(str, df["target_key"].iat[pos])) or {}
         if "event_date" in (own.get("fields") or {}):
             continue
         expr = df["date_expression"].iat[pos]
         if isinstance(expr, str) and expr.strip():
             base = dt.date.fromisoformat(date) if date else None
-            new_date, new_prec = resolve_relative(expr, base, df["language"].iat[pos], article_precision=prec)
+            language = cast("str | None", df["language"].iat[pos])
+            new_date, new_prec = resolve_relative(expr, base, language, article_precision=prec)
             if new_date is None and base is not None:
                 continue  # the expression does not depend on the article date: keep what was parsed
             df.iat[pos, c_date] = new_date.isoformat() if new_date else None
@@ -320,11 +335,12 @@ def inherit_mention_states(
             + ":"
             + df["mention_end"].astype("string").fillna("")
         )
-        for pos in np.flatnonzero(has_span.to_numpy() & mkeys.isin(mention_states.keys()).to_numpy()):
-            m_state = mention_states[mkeys.iat[pos]]
+        matched = has_span.to_numpy() & mkeys.isin(mention_states.keys()).to_numpy()
+        for pos in np.flatnonzero(matched).tolist():
+            m_state = mention_states[cast(str, mkeys.iat[pos])]  # isin(mention_states) matched it
             if m_state.get("place") is None and not m_state.get("rejected"):
                 continue
-            key = df["target_key"].iat[pos]
+            key = cast(str, df["target_key"].iat[pos])
             own = event_states.get(key)
             if own is not None and (own.get("place") is not None or own.get("rejected")):
                 continue
@@ -557,9 +573,9 @@ def _place_payload(
     except (KeyError, TypeError, ValueError) as exc:
         raise AnnotationError(f"{action} needs an integer 'geonameid'") from exc
     if all(out.get(k) is not None for k in ("name", "latitude", "longitude", "country_code")):
-        place = {k: out.get(k) for k in PLACE_FIELDS}
-        place["geonameid"] = gid
-        return place
+        given: dict[str, Any] = {k: out.get(k) for k in PLACE_FIELDS}
+        given["geonameid"] = gid
+        return given
     place = find_place(gid)
     if place is None:
         raise AnnotationError(f"unknown place geonameid {gid}")

@@ -62,6 +62,13 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid of the row the cursor's INSERT just added (``lastrowid`` is None only before one)."""
+    if cur.lastrowid is None:
+        raise sqlite3.InterfaceError("the statement inserted no row")
+    return cur.lastrowid
+
+
 # --------------------------------------------------------------------------------------------------
 # process-wide read cache: (db path, generation, what) -> DataFrame
 
@@ -243,7 +250,7 @@ class Store:
                 "ingested_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
                 (*values, _now(), art.content_hash),
             )
-            article_id = int(cur.lastrowid)
+            article_id = _inserted_id(cur)
             status = "new"
         mention_rows = _mention_rows(article_id, parsed.mentions)
         con.executemany(
@@ -581,7 +588,7 @@ class Store:
                     _now(),
                 ),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def undo(self, annotation_id: int, *, analyst: str, expected_last: int | None = UNCHECKED) -> int:
         """Append an ``undo`` row that cancels ``annotation_id`` (undoing an undo re-applies it).
@@ -624,7 +631,7 @@ class Store:
                     uid,
                 ),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def annotation_history(
         self,
@@ -634,7 +641,8 @@ class Store:
         article_id: int | None = None,
     ) -> pd.DataFrame:
         """All annotation rows, newest first (columns: :meth:`StoreBackend.annotation_history`)."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str | int] = []
         if target_type is not None:
             clauses.append("n.target_type = ?")
             params.append(target_type)
