@@ -167,10 +167,8 @@ def gazetteer_search(query: str, limit: int = 10) -> list[dict]:
     """Places matching `query` in the bundled gazetteer, as set_place payloads (best first)."""
     if not query.strip():
         return []
-    try:
-        from geo.gazetteer.lookup import get_gazetteer
-    except ImportError:
-        return []
+    from geo.gazetteer.lookup import get_gazetteer
+
     gaz = get_gazetteer()
     results = gaz.lookup(query.strip())
     out: list[dict] = []

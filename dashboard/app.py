@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -24,6 +24,8 @@ from dashboard.annotate import as_text
 from dashboard.urlstate import ViewState
 from geo.render import leaflet as mapview
 from geo.store import AnnotationError, Store
+
+_log = logging.getLogger("conflictmap.dashboard")
 
 MAP_KEY = "map"
 PLAY_DELAY_S = 1.0
@@ -538,7 +540,7 @@ def main() -> None:
 
     urlstate.write(st.query_params, view)
     if os.environ.get("CONFLICTMAP_TIMING"):  # diagnostics: server time of each script run
-        print(f"conflictmap: script run {time.perf_counter() - t_start:.2f} s", file=sys.stderr, flush=True)
+        _log.warning("script run %.2f s", time.perf_counter() - t_start)
 
     if st.session_state.get("playing"):
         if date >= bounds[1]:

@@ -24,13 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="conflictmap", description="Offline conflict geoparsing and mapping.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"geo.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command still being built must not break the others
-            if exc.name != f"geo.cli.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"geo.cli.{name}").register(sub)
     return parser
 
 

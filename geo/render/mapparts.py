@@ -131,33 +131,18 @@ def _km(value: float, unit: str) -> str:
 
 def scale_bar(ax: Any, extent: Sequence[float]) -> None:
     """A scale bar measured along the map's middle latitude (plate carrée: x scale varies with latitude)."""
-    try:
-        from matplotlib_scalebar.scalebar import ScaleBar
-    except ImportError:  # pragma: no cover - the package is a dependency; keep a readable map without it
-        ScaleBar = None
-    if ScaleBar is not None:
-        ax.add_artist(
-            ScaleBar(
-                _metres_per_degree_x(extent),
-                units="m",
-                location="lower left",
-                length_fraction=0.22,
-                box_alpha=0.75,
-                font_properties={"size": 7.5},
-                scale_loc="top",
-                rotation="horizontal-only",
-                scale_formatter=_km,
-            )
+    from matplotlib_scalebar.scalebar import ScaleBar  # a hard dependency: no second way to draw a bar
+
+    ax.add_artist(
+        ScaleBar(
+            _metres_per_degree_x(extent),
+            units="m",
+            location="lower left",
+            length_fraction=0.22,
+            box_alpha=0.75,
+            font_properties={"size": 7.5},
+            scale_loc="top",
+            rotation="horizontal-only",
+            scale_formatter=_km,
         )
-        return
-    width_km = (extent[2] - extent[0]) * _metres_per_degree_x(extent) / 1000
-    nice = 10 ** math.floor(math.log10(max(width_km * 0.22, 1e-3)))
-    for step in (5, 2, 1):
-        if step * nice <= width_km * 0.25:
-            nice *= step
-            break
-    deg = nice * 1000 / _metres_per_degree_x(extent)
-    x0 = extent[0] + (extent[2] - extent[0]) * 0.04
-    y0 = extent[1] + (extent[3] - extent[1]) * 0.04
-    ax.plot([x0, x0 + deg], [y0, y0], color="black", lw=3, zorder=7, solid_capstyle="butt")
-    ax.text(x0 + deg / 2, y0, f"{nice:g} km", ha="center", va="bottom", fontsize=7.5, zorder=7)
+    )
