@@ -24,7 +24,7 @@ XX = Language(
     triggers=(TriggerRule("tomaron", "captured", r"tomaron", "active", 0.85, ("tomaron",)),),
     negation=r"\bno\b",
     demonyms={"IQ": ("iraquí",)},
-    state_force=r"(?:fuerzas|tropas)\s+(?-i:{demonym})s?",
+    state_force=r"(?:fuerzas|tropas)\s+(?-i:{demonym})(?:es)?",
     state_force_prefixes=("fuerzas", "tropas"),
     armed_groups={"Islamic State": ((r"Estado Islámico", ("estado",)),)},
 )
