@@ -241,7 +241,8 @@ def is_title(word: str) -> bool:
 def first_names() -> frozenset[str]:
     """Given names from many countries (package data `geo/parse/lang/xx/given_names.txt`, from Faker, MIT).
 
-    See `geo/parse/lang/xx/README.md` for the source and the filter (Latin script, no rare-name list).
+    A name that is also an ordinary English or German word is only there when several countries' lists
+    have it ("Mark", not Iceland's "Berg"); see `geo/parse/lang/xx/README.md` and `build_given_names.py`.
     """
     data = resources.files("geo.parse.lang").joinpath("xx/given_names.txt").read_text("utf-8")
     return frozenset(line for line in data.splitlines() if line)
