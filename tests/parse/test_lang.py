@@ -27,6 +27,7 @@ XX = Language(
     state_force=r"(?:fuerzas|tropas)\s+(?-i:{demonym})(?:es)?",
     state_force_prefixes=("fuerzas", "tropas"),
     armed_groups={"Islamic State": ((r"Estado Islámico", ("estado",)),)},
+    function_words=frozenset("el la los las que de en y por con una".split()),
 )
 
 
@@ -73,3 +74,17 @@ def test_a_trigger_of_an_unknown_kind_is_refused() -> None:
             tables()
     finally:
         lang.unregister("zz")
+
+
+def test_a_registered_language_is_detected_by_its_function_words(spanish: Language) -> None:
+    from geo.parse.articles import detect_language
+
+    text = (
+        "El ejército y la policía dijeron que los rebeldes de la zona tomaron una base en la provincia "
+        "por la noche"
+    )
+    assert detect_language(text) == "es"
+    assert (
+        detect_language("The army said that the rebels of the area took a base in the province and the town")
+        == "en"
+    )

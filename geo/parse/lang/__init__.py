@@ -76,6 +76,9 @@ class Language:
     `state_force_prefixes` when the rule does not start with the demonym ("fuerzas iraquíes");
     `state_force_extra` ISO code -> (regex, prefixes) more rules;
     `generic_state`, `anaphor`, `pronoun`, `group_suffix` are (regex fragment, prefixes) pairs.
+
+    Articles: `function_words`, lower-case words frequent in this language and rare in the others, let
+    `geo.parse.articles.detect_language` decide without the language-id model.
     """
 
     code: str
@@ -120,6 +123,7 @@ class Language:
     anaphor: tuple[str, tuple[str, ...]] = ("", ())
     pronoun: tuple[str, tuple[str, ...]] = ("", ())
     group_suffix: str = ""
+    function_words: frozenset[str] = frozenset()
 
 
 LANGUAGES: dict[str, Language] = {}

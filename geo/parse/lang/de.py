@@ -265,6 +265,10 @@ LANGUAGE = Language(
         "Tag",
     ),  # fmt: skip
     subject_pronouns=("sie", "Sie"),
+    function_words=frozenset(
+        """der die und das den von zu mit sich des nicht ist auf dem für eine ein wurde sind auch nach
+        bei""".split()
+    ),
     armed_groups={
         "Islamic State": (
             (r"Islamische[nr]?\s+Staate?s?", ("islamische",)),

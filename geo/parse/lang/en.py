@@ -241,6 +241,9 @@ LANGUAGE = Language(
     ),
     month_words=("January", "February", "March", "June", "July", "October", "December"),
     subject_pronouns=("they", "They"),
+    function_words=frozenset(
+        "the and of to is that for with was were said has have are from by this which".split()
+    ),
     armed_groups={
         "Islamic State": (
             (
