@@ -15,140 +15,88 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from geo.gazetteer.normalize import lower_like_re
+from geo.parse import lang
+from geo.parse.prefilter import Prefilter, Rule, literal_head
 
 __all__ = [
     "ARMED_GROUPS",
-    "FastAlternation",
     "STATES",
     "ActorContext",
     "ActorMatch",
     "find_actors",
     "normalise_actor",
+    "tables",
 ]
 
 ActorKind = Literal["armed_group", "state", "generic_state", "anaphor", "pronoun"]
 
-# canonical name -> regex variants. Case-sensitive entries (acronyms) are prefixed with "=".
-# German inflection is written into the regex (Islamischen Staates, Huthi-Rebellen...).
-ARMED_GROUPS: dict[str, tuple[str, ...]] = {
+# Canonical name -> spellings every language shares (acronyms, transliterations), as (regex, prefixes)
+# with None for "the regex's own first letters" (`geo.parse.prefilter.literal_head`). Case-sensitive
+# entries (acronyms) are prefixed with "=". Each language adds its own spellings (`Language.armed_groups`);
+# this order is the order in which names compete.
+ARMED_GROUPS: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
     "Islamic State": (
-        r"Islamic State(?: (?:of Iraq and (?:the )?(?:Levant|Syria|al-Sham)"
-        r"|in Iraq and (?:the )?(?:Levant|Syria)"
-        r"|Khorasan(?: Province)?|West Africa Province|Sahel Province))?",
-        r"Islamische[nr]?\s+Staate?s?",
-        r"=(?:DAESH|Daesh|Da'esh|Da’esh|Daisch|Daech)",
-        r"=(?:ISIS|ISIL|ISIS-K|ISKP|ISWAP)",
-        r"=(?<![A-Z]{2} )IS(?=-|\b)(?! [A-Z]{2})",  # not the verb in an all-caps headline ("THIS IS WAR")
-        r"IS-(?:Miliz|Milizen|Kämpfer|Terroristen|Extremisten|Dschihadisten|Terrormiliz|Zellen)",
-        r"Terrormiliz IS",
+        (r"=DAESH", None),
+        (r"=Daesh", None),
+        (r"=Da'esh", ("da'e",)),
+        (r"=Da’esh", ("da’e",)),
+        (r"=Daisch", None),
+        (r"=Daech", None),
+        (r"=(?:ISIS|ISIL|ISIS-K|ISKP|ISWAP)", ("isis", "isil", "iskp", "iswap")),
+        (r"=(?<![A-Z]{2} )IS(?=-|\b)(?! [A-Z]{2})", ("is",)),  # not the verb in a headline ("THIS IS WAR")
     ),
-    "Taliban": (r"Taliban", r"Taleban", r"Tehrik-e-Taliban(?: Pakistan)?", r"=TTP"),
-    "al-Qaeda": (r"al[- ]Qa[' ’]?[ei]da", r"Al[- ]Kaida", r"=AQAP", r"=AQIM", r"al-Qaida"),
-    "al-Shabaab": (r"al[- ]Shabaa?b", r"Al[- ]Schabaa?b", r"Shabaa?b"),
-    "Houthis": (
-        r"Houthi rebels",
-        r"Huthi-Rebellen",
-        r"Huthi-Miliz",
-        r"Houthis?",
-        r"Huthis?",
-        r"Ansar Allah",
-        r"Ansarullah",
+    "Taliban": (
+        (r"Taliban", None),
+        (r"Taleban", None),
+        (r"Tehrik-e-Taliban(?: Pakistan)?", None),
+        (r"=TTP", None),
     ),
-    "Hamas": (r"Hamas",),
-    "Hezbollah": (r"Hezbollah", r"Hizbollah", r"Hisbollah", r"Hizbullah"),
-    "Hayat Tahrir al-Sham": (r"Hayat Tahrir al[- ]Sham", r"Haiat Tahrir al[- ]Scham", r"=HTS", r"=HTS-Miliz"),
-    "Syrian Democratic Forces": (r"Syrian Democratic Forces", r"Demokratischen? Kräfte Syriens", r"=SDF"),
-    "YPG": (r"=YPG", r"People's Protection Units", r"Volksverteidigungseinheiten"),
-    "Peshmerga": (r"Peshmerga", r"Peschmerga"),
-    "Syrian National Army": (r"Syrian National Army", r"Syrische Nationalarmee", r"=SNA"),
-    "Free Syrian Army": (r"Free Syrian Army", r"Freie Syrische Armee", r"=FSA"),
-    "Rapid Support Forces": (r"Rapid Support Forces", r"=RSF", r"RSF-Miliz", r"Schnellen? Eingreiftruppen?"),
-    "Wagner Group": (r"Wagner(?: Group|-Gruppe| mercenaries|-Söldner)?",),
-    "JNIM": (r"=JNIM", r"Jama'?at Nasr? al-Islam wal[- ]Muslimin"),
-    "Boko Haram": (r"Boko Haram",),
-    "M23": (r"=M23", r"March 23 Movement"),
-    "Tigray People's Liberation Front": (
-        r"=TPLF",
-        r"Tigray(?:an)? (?:forces|People's Liberation Front)",
-        r"Tigray-Rebellen",
+    "al-Qaeda": (
+        (r"al[- ]Qa[' ’]?[ei]da", ("al q", "al-q")),
+        (r"=AQAP", None),
+        (r"=AQIM", None),
+        (r"al-Qaida", None),
     ),
-    "Libyan National Army": (r"Libyan National Army", r"Libysche Nationale Armee", r"=LNA"),
-    "Kurdistan Workers' Party": (r"=PKK",),
-    "Arakan Army": (r"Arakan Army",),
+    "al-Shabaab": ((r"al[- ]Shabaa?b", ("al s", "al-s")), (r"Shabaa?b", None)),
+    "Houthis": ((r"Houthis?", None), (r"Huthis?", None), (r"Ansar Allah", None), (r"Ansarullah", None)),
+    "Hamas": ((r"Hamas", None),),
+    "Hezbollah": ((r"Hezbollah", None), (r"Hizbollah", None), (r"Hizbullah", None)),
+    "Hayat Tahrir al-Sham": ((r"Hayat Tahrir al[- ]Sham", ("hayat",)), (r"=HTS", None)),
+    "Syrian Democratic Forces": ((r"=SDF", None),),
+    "YPG": ((r"=YPG", None),),
+    "Peshmerga": ((r"Peshmerga", None),),
+    "Syrian National Army": ((r"=SNA", None),),
+    "Free Syrian Army": ((r"=FSA", None),),
+    "Rapid Support Forces": ((r"=RSF", None),),
+    "Wagner Group": ((r"Wagner(?: Group|-Gruppe| mercenaries|-Söldner)?", None),),
+    "JNIM": ((r"=JNIM", None), (r"Jama'?at Nasr? al-Islam wal[- ]Muslimin", None)),
+    "Boko Haram": ((r"Boko Haram", None),),
+    "M23": ((r"=M23", None),),
+    "Tigray People's Liberation Front": ((r"=TPLF", None),),
+    "Libyan National Army": ((r"=LNA", None),),
+    "Kurdistan Workers' Party": ((r"=PKK", None),),
+    "Arakan Army": (),
     "Coordination of Azawad Movements": (
-        r"=CMA",
-        r"Coordination of Azawad Movements",
-        r"Koordination der Azawad-Bewegungen",
-        r"Tuareg(?:-led)?[- ](?:rebels|Rebellen|separatists|Separatisten)",
+        (r"=CMA", None),
+        (r"Tuareg(?:-led)?[- ](?:rebels|Rebellen|separatists|Separatisten)", None),
     ),
-    "Fano": (r"Fano militias?", r"Fano-Milizen?"),
+    "Fano": (),
 }
 
-# ISO code -> (country name, English demonym regex, German adjective stem)
-STATES: dict[str, tuple[str, str, str]] = {
-    "AF": ("Afghanistan", "Afghan", "afghanisch"),
-    "IQ": ("Iraq", "Iraqi", "irakisch"),
-    "SY": ("Syria", "Syrian", "syrisch"),
-    "YE": ("Yemen", "Yemeni", "jemenitisch"),
-    "UA": ("Ukraine", "Ukrainian", "ukrainisch"),
-    "RU": ("Russia", "Russian", "russisch"),
-    "SD": ("Sudan", "Sudanese", "sudanesisch"),
-    "SS": ("South Sudan", "South Sudanese", "südsudanesisch"),
-    "ML": ("Mali", "Malian", "malisch"),
-    "BF": ("Burkina Faso", "Burkinabe|Burkinabè", "burkinisch"),
-    "NE": ("Niger", "Nigerien", "nigrisch"),
-    "NG": ("Nigeria", "Nigerian", "nigerianisch"),
-    "SO": ("Somalia", "Somali", "somalisch"),
-    "ET": ("Ethiopia", "Ethiopian", "äthiopisch"),
-    "LY": ("Libya", "Libyan", "libysch"),
-    "IL": ("Israel", "Israeli", "israelisch"),
-    "PK": ("Pakistan", "Pakistani", "pakistanisch"),
-    "IR": ("Iran", "Iranian", "iranisch"),
-    "TR": ("Turkey", "Turkish", "türkisch"),
-    "US": ("United States", "US|U\\.S\\.|American", "amerikanisch|US-amerikanisch"),
-    "MM": ("Myanmar", "Myanmar|Burmese", "myanmarisch|birmanisch"),
-    "CD": ("DR Congo", "Congolese", "kongolesisch"),
-    "MZ": ("Mozambique", "Mozambican", "mosambikanisch"),
-    "TD": ("Chad", "Chadian", "tschadisch"),
-    "AZ": ("Azerbaijan", "Azerbaijani", "aserbaidschanisch"),
-    "AM": ("Armenia", "Armenian", "armenisch"),
-    "LB": ("Lebanon", "Lebanese", "libanesisch"),
-    "EG": ("Egypt", "Egyptian", "ägyptisch"),
-    "SA": ("Saudi Arabia", "Saudi", "saudisch|saudi-arabisch"),
-    "CO": ("Colombia", "Colombian", "kolumbianisch"),
-}
-
-_EN_FORCE = (
-    r"(?:(?:government|security|armed|special|regular|ground|military|national|defen[cs]e|regime|border)\s+)?"
-    r"(?:forces|army|troops|military|soldiers|government|regime|police|units|military forces|National Army)"
-)
-_DE_FORCE = (
-    r"(?:Armee|Truppen|Streitkräfte|Sicherheitskräfte|Regierungstruppen|Regierungskräfte|Soldaten|Regierung"
-    r"|Militär|Armeeeinheiten|Einheiten|Polizei|Regimetruppen|Bodentruppen)"
-)
-_GENERIC_STATE = (
-    r"(?:the\s+)?(?:government|security|regime|state|army|pro-government)\s+(?:forces|troops|soldiers)"
-    r"|the\s+(?:army|military)(?!\s+(?:base|bases|operations?|officials?|spokes\w+|sources?|campaign|aid|leaders?"
-    r"|junta|court|police))"
-    r"|(?:die\s+|der\s+|den\s+)?(?:Regierungstruppen|Regierungskräfte|Sicherheitskräfte|Regimetruppen)"
-    r"|(?:die|der|den)\s+Armee"
-)
-# Descriptions that stand for the group the article names.
-_ANAPHOR = (
-    r"(?:the\s+)?(?:Islamists|insurgents|militants|jihadists|extremists|rebels|fighters|group|militia|terrorists|separatists)"
-    r"|(?:die|den|der)\s+(?:Islamisten|Aufständischen|Extremisten|Dschihadisten|Rebellen|Kämpfer|Miliz|Terroristen|Separatisten"
-    r"|Gruppe|Terrormiliz|Milizionäre)"
-)
-_PRONOUN = r"(?-i:them|they|ihnen|sie)"
-_GROUP_SUFFIX = (
-    r"(?:\s+(?:militants|fighters|rebels|insurgents|jihadists|group|militia|militias|forces|terrorists)"
-    r"|-(?:Kämpfer|Miliz|Milizen|Rebellen|Terroristen|Extremisten|Dschihadisten|Terrormiliz))?"
-)
+# ISO code -> country name; each language gives its demonyms (`Language.demonyms`)
+STATES: dict[str, str] = {
+    "AF": "Afghanistan", "IQ": "Iraq", "SY": "Syria", "YE": "Yemen", "UA": "Ukraine", "RU": "Russia",
+    "SD": "Sudan", "SS": "South Sudan", "ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "NG": "Nigeria",
+    "SO": "Somalia", "ET": "Ethiopia", "LY": "Libya", "IL": "Israel", "PK": "Pakistan", "IR": "Iran",
+    "TR": "Turkey", "US": "United States", "MM": "Myanmar", "CD": "DR Congo", "MZ": "Mozambique",
+    "TD": "Chad",
+    "AZ": "Azerbaijan", "AM": "Armenia", "LB": "Lebanon", "EG": "Egypt", "SA": "Saudi Arabia",
+    "CO": "Colombia",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,194 +111,85 @@ class ActorMatch:
     country: str | None = None
 
 
-_KEY = 4  # prefix length: 4 keeps frequent short words ("und", "the") out of the candidate starts
+def _joined(fragments: list[tuple[str, tuple[str, ...]]]) -> tuple[str, tuple[str, ...]]:
+    """Per-language regex fragments as one alternation, with the union of their prefixes."""
+    parts = [(f, p) for f, p in fragments if f]
+    return "|".join(f for f, _ in parts), tuple(x for _, p in parts for x in p)
 
 
-def _prefixes(items: list[Any], path: str = "", k: int = _KEY) -> set[str]:
-    """Lower-case literal prefixes (up to k chars) any match of a parsed pattern must start with.
-
-    A prefix shorter than k means "anything may follow"; "" means the pattern can start anywhere.
-    """
-    if len(path) >= k or not items:
-        return {path[:k].lower()}
-    op, av = items[0]
-    name, rest = str(op), items[1:]
-    if name == "LITERAL":
-        return _prefixes(rest, path + chr(av), k)
-    if name == "IN":
-        chars: list[str] = []
-        for iop, iav in av:
-            if str(iop) == "LITERAL":
-                chars.append(chr(iav))
-            elif str(iop) == "RANGE" and iav[1] - iav[0] < 40:
-                chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
-            else:
-                return {path.lower()}
-        return set().union(*(_prefixes(rest, path + c, k) for c in chars))
-    if name == "BRANCH":
-        return set().union(*(_prefixes(list(alt) + rest, path, k) for alt in av[1]))
-    if name == "SUBPATTERN":
-        return _prefixes(list(av[3]) + rest, path, k)
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        lo, hi, sub = av
-        out = _prefixes(rest, path, k) if lo == 0 else set()
-        if hi == 1:
-            return out | _prefixes(list(sub) + rest, path, k)
-        return out | {p for p in _prefixes(list(sub), path, k)}  # stop after one repetition: safe
-    if name in ("AT", "ASSERT", "ASSERT_NOT"):
-        return _prefixes(rest, path, k)
-    return {path.lower()}
+def _demonym_alt(words: tuple[str, ...], either_case: bool) -> str:
+    if not either_case:
+        return "|".join(re.escape(w) for w in words)
+    return "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in words)
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of `words` as a prefix, nested as a trie so `re` checks each letter once."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        if "" in node:  # a shorter prefix suffices: anything may follow
-            return ""
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return build(trie)
-
-
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_-"
-
-
-class FastAlternation:
-    """A big `(?:alt1|alt2|...)` regex tried only at word starts whose first letters can begin a match.
-
-    Why: Python's `re` tries every alternative at every word start; with ~150 alternatives that costs
-    ~1 ms per KB of text. We compute each alternative's literal prefixes (up to 4 characters, from re's
-    parse tree), find where they occur with an Aho-Corasick automaton (pyahocorasick, C speed), and run
-    the full regex (same leftmost, first-alternative-wins semantics) only at word starts among them.
-    """
-
-    _STARTS = re.compile(r"(?<![\w-])\w")
-
-    def __init__(self, alternatives: list[tuple[str, str]], flags: int = 0) -> None:
-        from re import _parser  # noqa: PLC0415 - stdlib parse tree
-
-        self._flags = flags
-        self._alts = [(n, p, _prefixes(list(_parser.parse(p, flags)), k=_KEY)) for n, p in alternatives]
-        self._anywhere = any("" in pre for _n, _p, pre in self._alts)
-        self._cache: dict[str, re.Pattern[str] | None] = {}
-        # word starts that can begin some alternative, found in C rather than by a Python loop over words
-        prefixes = sorted({x for _n, _p, pre in self._alts for x in pre}, key=len, reverse=True)
-        self._starts = (
-            self._STARTS
-            if self._anywhere
-            else re.compile(r"(?<![\w-])(?=" + _trie_regex(prefixes) + ")", re.IGNORECASE)
-        )
-        self._automaton: Any = None
-        if not self._anywhere:
-            try:
-                import ahocorasick  # noqa: PLC0415
-
-                automaton = ahocorasick.Automaton()
-                for x in prefixes:
-                    automaton.add_word(x, len(x))
-                automaton.make_automaton()
-                self._automaton = automaton
-            except ImportError:  # the regex prefilter gives the same result, only slower
-                pass
-
-    def _for_key(self, key: str) -> re.Pattern[str] | None:
-        """The regex of the alternatives that can start with `key` (_KEY lower-case chars), cached."""
-        pat = self._cache.get(key, False)
-        if pat is not False:
-            return pat  # type: ignore[return-value]
-        alts = [(n, p) for n, p, pre in self._alts if any(key.startswith(x) for x in pre)]
-        compiled = (
-            re.compile("|".join(f"(?P<{n}>{p})" for n, p in alts) + r"(?![\w])", self._flags)
-            if alts
-            else None
-        )
-        self._cache[key] = compiled
-        return compiled
-
-    @staticmethod
-    def name(m: re.Match[str]) -> str:
-        return m.lastgroup or ""
-
-    def _candidates(self, text: str, start: int, end: int) -> Iterable[int]:
-        """Word starts in text[start:end] where some alternative's prefix occurs, in order."""
-        if self._automaton is not None:
-            low = lower_like_re(text[start:end])
-            if len(low) == end - start:  # lower() kept the offsets (it may not for e.g. "İ")
-                hits: set[int] = set()
-                for e_idx, n in self._automaton.iter(low):
-                    pos = start + e_idx - n + 1
-                    if pos == 0 or not _word_char(text[pos - 1]):
-                        hits.add(pos)
-                return sorted(hits)
-        return (w.start() for w in self._starts.finditer(text, start, end))
-
-    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
-        end = len(text) if end is None else end
-        cache, for_key = self._cache, self._for_key
-        last = start
-        for pos in self._candidates(text, start, end):
-            if pos < last:
-                continue
-            key = lower_like_re(text[pos : pos + _KEY])
-            pat = cache[key] if key in cache else for_key(key)
-            if pat is not None:
-                m = pat.match(text, pos, end)
-                if m:
-                    last = m.end()
-                    yield m
-
-
-def _compile() -> tuple[FastAlternation, FastAlternation, dict[str, tuple[str, ActorKind, str | None]]]:
-    parts: list[tuple[str, str]] = []
+def _compile() -> tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, str | None]]]:
+    """The two actor prefilters (names; references) and rule name -> (canonical, kind, country)."""
+    languages = lang.all_languages()
+    rules: list[Rule] = []
     meta: dict[str, tuple[str, ActorKind, str | None]] = {}
-    n = 0
 
-    def add(pattern: str, canonical: str, kind: ActorKind, country: str | None) -> None:
-        nonlocal n
-        key = f"a{n}"
-        n += 1
+    def add(
+        pattern: str, prefixes: tuple[str, ...] | None, canonical: str, kind: ActorKind, country: str | None
+    ) -> None:
+        key = f"a{len(rules)}"
         if pattern.startswith("="):
             pattern = f"(?-i:{pattern[1:]})"
-        parts.append((key, pattern))
+            prefixes = prefixes or (literal_head(pattern[5:-1]),)
+        rules.append(Rule(key, pattern, prefixes or (literal_head(pattern),)))
         meta[key] = (canonical, kind, country)
 
-    for canonical, variants in ARMED_GROUPS.items():
-        for v in variants:
+    suffix = "(?:" + "|".join(x.group_suffix for x in languages if x.group_suffix) + ")?"
+    canonicals = list(ARMED_GROUPS)
+    canonicals += [c for x in languages for c in x.armed_groups if c not in canonicals]
+    for canonical in canonicals:
+        variants = list(ARMED_GROUPS.get(canonical, ()))
+        for x in languages:
+            variants.extend(x.armed_groups.get(canonical, ()))
+        for pattern, prefixes in variants:
             # "Islamic State militants", "Taliban fighters", "IS-Kämpfer" are the group itself
-            add(v + _GROUP_SUFFIX, canonical, "armed_group", None)
-    for code, (name, en, de) in STATES.items():
-        add(rf"(?-i:{en})[- ]{_EN_FORCE}", f"Government of {name}", "state", code)
-        de_alt = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in de.split("|"))
-        add(rf"(?-i:(?:{de_alt})(?:e[nrs]?)?)\s+{_DE_FORCE}", f"Government of {name}", "state", code)
-        if code == "US":
-            add(rf"(?-i:US)-{_DE_FORCE}", f"Government of {name}", "state", code)
-    add(_GENERIC_STATE, "", "generic_state", None)
-    add(_ANAPHOR, "", "anaphor", None)
-    add(_PRONOUN, "", "pronoun", None)
+            add(pattern + suffix, prefixes, canonical, "armed_group", None)
+    for code, name in STATES.items():
+        for x in languages:
+            words = x.demonyms.get(code)
+            if words and x.state_force:
+                pattern = x.state_force.replace("{demonym}", _demonym_alt(words, x.demonym_either_case))
+                prefixes = x.state_force_prefixes or tuple(w.lower() for w in words)
+                add(pattern, prefixes, f"Government of {name}", "state", code)
+            for pattern, prefixes in x.state_force_extra.get(code, ()):
+                add(pattern, prefixes, f"Government of {name}", "state", code)
+    generic, generic_pre = _joined([x.generic_state for x in languages])
+    add(generic, generic_pre, "", "generic_state", None)
+    anaphor, anaphor_pre = _joined([x.anaphor for x in languages])
+    add(anaphor, anaphor_pre, "", "anaphor", None)
+    pronoun, pronoun_pre = _joined([x.pronoun for x in languages])
+    add(f"(?-i:{pronoun})", pronoun_pre, "", "pronoun", None)
     # Alternation order matters for equal starts: longer, specific entries were added first.
     # Two scans: names (groups, state forces) are rare words, scanned over the whole article; references
     # ("the army", "the Islamists", "them") start with frequent words and are scanned only where needed.
-    named = [(k, p) for k, p in parts if meta[k][1] in ("armed_group", "state")]
-    refs = [(k, p) for k, p in parts if meta[k][1] not in ("armed_group", "state")]
-    return FastAlternation(named, re.IGNORECASE), FastAlternation(refs, re.IGNORECASE), meta
+    named = [r for r in rules if meta[r.name][1] in ("armed_group", "state")]
+    refs = [r for r in rules if meta[r.name][1] not in ("armed_group", "state")]
+    return Prefilter(named), Prefilter(refs), meta
 
 
-_NAMED_RE, _REF_RE, _ACTOR_META = _compile()
+_TABLES: dict[int, tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, str | None]]]] = {}
 
 
-def _scan(pattern: FastAlternation, text: str, start: int, end: int) -> list[ActorMatch]:
+def tables() -> tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, str | None]]]:
+    """(names prefilter, references prefilter, rule metadata), compiled once per set of languages."""
+    version = lang.version()
+    got = _TABLES.get(version)
+    if got is None:
+        _TABLES.clear()
+        got = _TABLES[version] = _compile()
+    return got
+
+
+def _scan(pattern: Prefilter, text: str, start: int, end: int) -> list[ActorMatch]:
+    meta = tables()[2]
     out: list[ActorMatch] = []
     for m in pattern.finditer(text, start, end):
-        canonical, kind, country = _ACTOR_META[pattern.name(m)]
+        canonical, kind, country = meta[pattern.name(m)]
         out.append(ActorMatch(m.start(), m.end(), m.group(0), canonical or None, kind, country))
     return out
 
@@ -368,8 +207,9 @@ def find_actors(text: str, start: int = 0, end: int | None = None, *, refs: bool
     resolution needs over a whole article.
     """
     end = len(text) if end is None else end
-    named = _scan(_NAMED_RE, text, start, end)
-    return _merge(named, _scan(_REF_RE, text, start, end)) if refs else named
+    named_re, ref_re, _meta = tables()
+    named = _scan(named_re, text, start, end)
+    return _merge(named, _scan(ref_re, text, start, end)) if refs else named
 
 
 def normalise_actor(surface: str, *, country_name: str | None = None) -> str | None:
@@ -415,7 +255,7 @@ class ActorContext:
 
     def in_span(self, start: int, end: int) -> list[ActorMatch]:
         """Actor phrases inside text[start:end] (a sentence): names found once, references scanned here."""
-        return _merge(self.named_in_span(start, end), _scan(_REF_RE, self.text, start, end))
+        return _merge(self.named_in_span(start, end), _scan(tables()[1], self.text, start, end))
 
     def armed_group_before(self, pos: int) -> str | None:
         """The armed group an anaphor at `pos` refers to: the most recently named one (ties by frequency)."""

@@ -1,8 +1,8 @@
-"""Article dates and relative date expressions (English and German).
+"""Article dates and relative date expressions, in every language of `geo.parse.lang`.
 
 Why our own regexes: `dateparser.search.search_dates` costs tens of milliseconds per article and
 finds "dates" in ordinary numbers, while extraction must run at 100 articles/s. We find candidate spans
-with compiled regexes over month/weekday tables (en + de) and build `datetime.date` directly; dateparser
+with compiled regexes over the languages' month/weekday tables and build `datetime.date` directly; dateparser
 is used only as a fallback for free-form metadata strings (other languages, RFC 2822 dates...).
 
 Precision is kept: "2018-07" is month precision and never becomes a made-up day. Every date this module
@@ -14,11 +14,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.gazetteer.normalize import lower_like_re
 from geo.model import DatePrecision
+from geo.parse import lang
+from geo.parse.prefilter import DIGIT, Prefilter, Rule, literal_head
 
 __all__ = [
     "DateSpan",
@@ -29,65 +32,16 @@ __all__ = [
     "resolve_relative",
 ]
 
-# --- tables -------------------------------------------------------------------------------------------
-
-MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        ("january", "jan", "januar", "jänner", "jaenner"),
-        ("february", "feb", "februar", "feber"),
-        ("march", "mar", "märz", "maerz", "mrz"),
-        ("april", "apr"),
-        ("may", "mai"),
-        ("june", "jun", "juni"),
-        ("july", "jul", "juli"),
-        ("august", "aug"),
-        ("september", "sep", "sept"),
-        ("october", "oct", "oktober", "okt"),
-        ("november", "nov"),
-        ("december", "dec", "dezember", "dez"),
-    ],
-    start=1,
-):
-    for _n in _names:
-        MONTHS[_n] = _num
-
-WEEKDAYS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        ("monday", "montag"),
-        ("tuesday", "dienstag"),
-        ("wednesday", "mittwoch"),
-        ("thursday", "donnerstag"),
-        ("friday", "freitag"),
-        ("saturday", "samstag", "sonnabend"),
-        ("sunday", "sonntag"),
-    ]
-):
-    for _n in _names:
-        WEEKDAYS[_n] = _num
-
-# Long names first so "June" wins over "Jun"; abbreviations may carry a dot ("Aug.").
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-_MON = rf"(?P<mon>(?=(?-i:[A-ZÄÖÜ]))(?:{_MONTH_ALT}))\.?"
-_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
-
-# "December 1, 2020" / "Dec. 1 2020" / "May 17, 2015"
-_RE_MDY = rf"{_MON}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}"
-# "1. Dezember 2020" / "1 December 2020" / "13. August 2021"
-_RE_DMY = rf"(?P<day>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?{_MON}\s*,?\s+{_YEAR}"
-# ISO "2021-08-10"
-_RE_ISO = r"(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)"
-# German/European numeric "10.08.2021"
-_RE_NUM = r"(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)"
-# Month + year "January 2020", "Januar 2020"
-_RE_MY = rf"{_MON}\s+{_YEAR}"
-# Day + month without year: "May 17", "17. Mai", "17 May"
-_RE_MD = rf"{_MON}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*[,.]?\s*\d)"
-_RE_DM = rf"(?P<day>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b(?!\s*,?\s*\d)"
+# --- tables (compiled from the registered languages, `geo.parse.lang`) ----------------------------------
 
 _FLAGS = re.IGNORECASE
+_UPPER = "A-ZÄÖÜ"  # letters a month name may start with (a capital: "may" the verb is no month)
+_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+# ISO "2021-08-10" and European numeric "10.08.2021": the same in every language
+_RE_ISO = r"(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)"
+_RE_NUM = r"(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:19|20)\d\d)"
+_MARKER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<year>\d{4})-(?P<mon>\d{2})(?:-(?P<day>\d{2}))?(?=\s|\Z)")
+_HEAD_CHARS = 1500
 
 
 def _named(pattern: str, suffix: str) -> str:
@@ -95,140 +49,144 @@ def _named(pattern: str, suffix: str) -> str:
     return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{suffix}>", pattern)
 
 
-_FULL_DATE = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(dict.fromkeys(words))
+
+
+def _heads(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(literal_head(w) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """Every date table and regex, built from the registered languages."""
+
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    number_words: dict[str, int]
+    seasons: dict[str, int]
+    last_cues: tuple[str, ...]
+    this_week_cues: tuple[str, ...]
+    day_before_cues: tuple[str, ...]
+    since_starts: tuple[str, ...]
+    full_date: re.Pattern[str]
+    month_year: str
+    rel: Prefilter
+    since: re.Pattern[str]
+    dateline_prefix: re.Pattern[str]
+
+
+def _build() -> _Tables:
+    languages = lang.all_languages()
+    months = {n: v for x in languages for n, v in x.months.items()}
+    weekdays = {n: v for x in languages for n, v in x.weekdays.items()}
+    number_words = {n: v for x in languages for n, v in x.number_words.items()}
+    # Long names first so "June" wins over "Jun"; abbreviations may carry a dot ("Aug.").
+    month_alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    weekday_alt = "|".join(sorted(weekdays, key=len, reverse=True))
+    mon = rf"(?P<mon>(?=(?-i:[{_UPPER}]))(?:{month_alt}))\.?"
+    day_sfx = _alt(s for x in languages for s in x.day_suffixes)
+    md_sfx = _alt(s for x in languages for s in x.month_day_suffixes)
+    joiners = _alt(s for x in languages for s in x.day_month_joiners)
+    day_sfx = f"(?:{day_sfx})?" if day_sfx else ""
+    md_sfx = f"(?:{md_sfx})?" if md_sfx else ""
+    joiner = rf"(?:(?:{joiners})\s+)?" if joiners else ""
+    # "December 1, 2020" / "1. Dezember 2020" / "January 2020" / "May 17" / "17. Mai"
+    re_mdy = rf"{mon}\s+(?P<day>[0-3]?\d){md_sfx},?\s+{_YEAR}"
+    re_dmy = rf"(?P<day>[0-3]?\d){day_sfx}\s+{joiner}{mon}\s*,?\s+{_YEAR}"
+    re_my = rf"{mon}\s+{_YEAR}"
+    re_md = rf"{mon}\s+(?P<day>[0-3]?\d){md_sfx}\b(?!\s*[,.]?\s*\d)"
+    re_dm = rf"(?P<day>[0-3]?\d){day_sfx}\s+{joiner}{mon}\b(?!\s*,?\s*\d)"
+    full_inner = "|".join(
         f"(?P<{tag}>{_named(p, tag)})"
-        for tag, p in (("mdy", _RE_MDY), ("dmy", _RE_DMY), ("iso", _RE_ISO), ("num", _RE_NUM))
+        for tag, p in (("mdy", re_mdy), ("dmy", re_dmy), ("iso", _RE_ISO), ("num", _RE_NUM))
     )
-    + r")(?![\w])",
-    _FLAGS,
-)
+    full_date = re.compile(r"(?<![\w.])(?:" + full_inner + r")(?![\w])", _FLAGS)
+    month_names = tuple(months)
+    days_ago = []
+    for i, x in enumerate(x for x in languages if x.days_ago):
+        group = "n" if i == 0 else f"n{i + 1}"
+        words = "|".join(re.escape(w) for w in x.number_words)
+        days_ago.append((x.days_ago.replace("{n}", rf"(?P<{group}>\d{{1,2}}|{words})"), x.days_ago_prefixes))
 
-_MARKER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<year>\d{4})-(?P<mon>\d{2})(?:-(?P<day>\d{2}))?(?=\s|\Z)")
+    def relative(tag: str) -> tuple[str, tuple[str, ...]]:
+        parts = [x.relative[tag] for x in languages if tag in x.relative]
+        return "|".join(p for p, _ in parts), tuple(w for _, pre in parts for w in pre)
 
-# Relative / partial expressions inside sentences (used by events).
-_REL_PATTERNS: list[tuple[str, str]] = [
-    ("full", _FULL_DATE.pattern[len(r"(?<![\w.])") : -len(r"(?![\w])")]),
-    ("month_year", _RE_MY),
-    ("month_day", _RE_MD),
-    ("day_month", _RE_DM),
-    (
-        "weekday",
-        rf"(?:(?:on|last|this|past|am|vergangenen|letzten|diesen|seit)\s+)?(?P<wd>{_WEEKDAY_ALT})"
-        r"(?:s|morgen|abend|nachmittag|vormittag|nacht)?\b",
-    ),
-    ("yesterday", r"the\s+day\s+before\s+yesterday|yesterday|vorgestern|gestern"),
-    ("today", r"today|heute"),
-    ("last_year", r"last\s+year|(?:im\s+)?(?:vergangenen|letzten)\s+Jahr|voriges\s+Jahr|vergangenes\s+Jahr"),
-    ("last_month", r"last\s+month|(?:im\s+)?(?:vergangenen|letzten)\s+Monat"),
-    (
-        "this_month",
-        r"(?:earlier\s+|later\s+)?this\s+month|(?:in\s+)?(?:diesem|diesen)\s+Monat|Anfang\s+des\s+Monats",
-    ),
-    (
-        "week",
-        r"(?:last|this|past|earlier\s+this)\s+week|(?:in\s+der\s+)?(?:vergangenen|letzten|vorigen|dieser)\s+Woche"
-        r"|(?:vergangene|letzte|vorige|diese)\s+Woche",
-    ),
-    (
-        "days_ago",
-        r"(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+days?\s+ago"
-        r"|vor\s+(?P<n2>\d{1,2}|einem|zwei|drei|vier|fünf|sechs|sieben|zehn)\s+Tag(?:en)?",
-    ),
-    (
-        "season",
-        r"(?:(?:last|this|in\s+the|im|in\s+the\s+past|vergangenen|letzten|diesen|vorigen)\s+)+"
-        r"(?P<season>spring|summer|autumn|fall|winter|Frühjahr|Frühling|Sommer|Herbst|Winter)",
-    ),
-    (
-        "month",
-        rf"(?:(?:in|last|this|since|until|by|early|late|mid|im|seit|bis|vergangenen|letzten|Anfang|Ende|Mitte)"
-        rf"[\s-]+)+{_MON}\b(?!\s*,?\s*(?:1[89]|20)\d\d)",
-    ),
-    ("year", r"(?<![\d.,])(?P<y>(?:19[4-9]|20[0-4])\d)(?![\d%]|[.,]\d)"),
-]
-_REL = re.compile(
-    r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in _REL_PATTERNS) + r")(?![\w])",
-    _FLAGS,
-)
-
-
-def _rel_prefilter() -> tuple[re.Pattern[str], list[tuple[str, set[str]]]]:
-    """Where a relative expression can begin, and the literal prefixes of each `_REL_PATTERNS` entry.
-
-    Why: `re` tries the ~15 alternatives of `_REL` at every word start (about 1 ms per KB). Every match
-    of `_REL` starts at a word start with a digit or one of the alternatives' literal first letters
-    ("jan", "on", "last", "seit"...), which we read from the patterns' parse trees: a zero-width scan for
-    those word starts, then only the alternatives that can start with the word's first letters, finds
-    the same matches (leftmost, first alternative wins) at a fraction of the cost.
-    """
-    from re import _parser  # noqa: PLC0415 - stdlib parse tree
-
-    from geo.parse.actors import _prefixes, _trie_regex  # noqa: PLC0415 - shared prefix helpers
-
-    per_tag = [(tag, _prefixes(list(_parser.parse(p, _FLAGS)), k=_REL_KEY)) for tag, p in _REL_PATTERNS]
-    prefixes = set().union(*(pre for _tag, pre in per_tag))
-    prefixes.discard("")  # "" only comes from digit-led alternatives (days, years), covered by \d
-    ordered = sorted(prefixes, key=len, reverse=True)
-    starts = re.compile(r"(?<![\w])(?=\d|" + _trie_regex(ordered) + ")", _FLAGS)
-    return starts, per_tag
-
-
-_REL_KEY = 4
-_REL_STARTS, _REL_PREFIXES = _rel_prefilter()
-_REL_BY_KEY: dict[str, re.Pattern[str] | None] = {}
-_REL_BY_TAGS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+    weekday_lead = [w for x in languages for w in x.weekday_lead]
+    season_lead = [w for x in languages for w in x.season_lead]
+    month_lead = [w for x in languages for w in x.month_lead]
+    seasons = {n: v for x in languages for n, v in x.seasons.items()}
+    rules: list[tuple[str, str, tuple[str, ...]]] = [
+        ("full", full_inner, (DIGIT, *month_names)),
+        ("month_year", re_my, month_names),
+        ("month_day", re_md, month_names),
+        ("day_month", re_dm, (DIGIT,)),
+        (
+            "weekday",
+            rf"(?:(?:{_alt(weekday_lead)})\s+)?(?P<wd>{weekday_alt})"
+            rf"(?:{_alt(s for x in languages for s in x.weekday_suffixes)})?\b",
+            (*_heads(weekday_lead), *weekdays),
+        ),
+        ("yesterday", *relative("yesterday")),
+        ("today", *relative("today")),
+        ("last_year", *relative("last_year")),
+        ("last_month", *relative("last_month")),
+        ("this_month", *relative("this_month")),
+        ("week", *relative("week")),
+        ("days_ago", "|".join(p for p, _ in days_ago), tuple(w for _, pre in days_ago for w in pre)),
+        (
+            "season",
+            rf"(?:(?:{_alt(season_lead)})\s+)+(?P<season>{_alt(seasons)})",
+            _heads(season_lead),
+        ),
+        (
+            "month",
+            rf"(?:(?:{_alt(month_lead)})[\s-]+)+{mon}\b(?!\s*,?\s*(?:1[89]|20)\d\d)",
+            _heads(month_lead),
+        ),
+        ("year", r"(?<![\d.,])(?P<y>(?:19[4-9]|20[0-4])\d)(?![\d%]|[.,]\d)", (DIGIT,)),
+    ]
+    rel = Prefilter([Rule(tag, _named(p, tag), pre) for tag, p, pre in rules], _FLAGS, hyphen_joins=False)
+    since_words = _alt(w for x in languages for w in x.since_words)
+    dateline_words = _alt(w for x in languages for w in x.dateline_words)
+    dateline_days = "|".join(
+        f"(?:{_alt(x.weekdays)}){x.dateline_weekday_tail}" for x in languages if x.weekdays
+    )
+    dateline_prefix = re.compile(
+        rf"(?:^|\n)[ \t]*(?:(?:{dateline_words})[:\s]+)?"
+        r"(?:(?:[A-ZÄÖÜ][\w'’.\- ]{1,40}),\s*(?:[A-ZÄÖÜ][\w'’.\- ]{1,30},\s*)?)?"
+        rf"(?:{dateline_days})?$",
+        _FLAGS,
+    )
+    return _Tables(
+        months=months,
+        weekdays=weekdays,
+        number_words=number_words,
+        seasons=seasons,
+        last_cues=tuple(w for x in languages for w in x.last_cues),
+        this_week_cues=tuple(w for x in languages for w in x.this_week_cues),
+        day_before_cues=tuple(w for x in languages for w in x.day_before_cues),
+        since_starts=tuple(w for x in languages for w in x.since_starts),
+        full_date=full_date,
+        month_year=re_my,
+        rel=rel,
+        since=re.compile(rf"\b(?:{since_words})\s*$", _FLAGS),
+        dateline_prefix=dateline_prefix,
+    )
 
 
-def _rel_for_key(key: str) -> re.Pattern[str] | None:
-    """`_REL` reduced to the alternatives (same order, same group names) whose matches can start with
-    `key`, the lower-cased first `_REL_KEY` characters at a position; None when none can.
-
-    Only for ASCII keys, where `str.lower` is exactly the regex's case folding (non-ASCII keys, such as a
-    long s in "ſeit", use the whole `_REL`). Patterns are compiled once per set of alternatives (numbers
-    make many keys but few sets).
-    """
-    pat = _REL_BY_KEY.get(key, False)
-    if pat is not False:
-        return pat  # type: ignore[return-value]
-    tags = tuple(tag for tag, pre in _REL_PREFIXES if any(key.startswith(x) for x in pre))
-    compiled = _REL_BY_TAGS.get(tags, False)
-    if compiled is False:
-        alts = [(tag, p) for tag, p in _REL_PATTERNS if tag in tags]
-        compiled = _REL_BY_TAGS[tags] = (
-            re.compile(
-                r"(?<![\w])(?:" + "|".join(f"(?P<{tag}>{_named(p, tag)})" for tag, p in alts) + r")(?![\w])",
-                _FLAGS,
-            )
-            if alts
-            else None
-        )
-    if len(_REL_BY_KEY) < 20_000:  # keys are a word's first letters: bounded, but keep it so
-        _REL_BY_KEY[key] = compiled
-    return compiled  # type: ignore[return-value]
+_TABLES: dict[int, _Tables] = {}
 
 
-_NUMBER_WORDS = {
-    "a": 1,
-    "one": 1,
-    "einem": 1,
-    "two": 2,
-    "zwei": 2,
-    "three": 3,
-    "drei": 3,
-    "four": 4,
-    "vier": 4,
-    "five": 5,
-    "fünf": 5,
-    "six": 6,
-    "sechs": 6,
-    "seven": 7,
-    "sieben": 7,
-    "ten": 10,
-    "zehn": 10,
-}
-_SINCE = re.compile(r"\b(?:since|seit|from|until|bis|ab)\s*$", _FLAGS)
+def tables() -> _Tables:
+    """The date tables of the registered languages, compiled once per set of languages."""
+    version = lang.version()
+    got = _TABLES.get(version)
+    if got is None:
+        _TABLES.clear()
+        got = _TABLES[version] = _build()
+    return got
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +210,7 @@ def _month_num(token: str) -> int | None:
     if token.isdigit():
         n = int(token)
         return n if 1 <= n <= 12 else None
-    return MONTHS.get(token)
+    return tables().months.get(token)
 
 
 def _mk(year: int, month: int, day: int | None) -> dt.date | None:
@@ -304,12 +262,13 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
             return dt.date(year, 1, 1), "year"
         d = _mk(year, int(mon), int(day) if day else None)
         return (d, "day" if day else "month") if d else None
-    fm = _FULL_DATE.search(value)
+    t = tables()
+    fm = t.full_date.search(value)
     if fm:
         d = _full_match_date(fm)
         if d:
             return d, "day"
-    my = re.search(_RE_MY, value, _FLAGS)
+    my = re.search(t.month_year, value, _FLAGS)
     if my and (mon := _month_num(my["mon"])):
         return dt.date(int(my["year"]), mon, 1), "month"
     try:
@@ -329,15 +288,6 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
 
 # --- article date -------------------------------------------------------------------------------------
 
-_HEAD_CHARS = 1500
-_DATELINE_PREFIX = re.compile(
-    r"(?:^|\n)[ \t]*(?:(?:published|updated|posted|veröffentlicht|aktualisiert|stand|date|datum)[:\s]+)?"
-    r"(?:(?:[A-ZÄÖÜ][\w'’.\- ]{1,40}),\s*(?:[A-ZÄÖÜ][\w'’.\- ]{1,30},\s*)?)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s*|(?:montag|dienstag|mittwoch|donnerstag|freitag|"
-    r"samstag|sonntag),\s*(?:den\s+)?)?$",
-    _FLAGS,
-)
-
 
 def article_date(
     text: str, *, metadata: str | None = None, language: str | None = None
@@ -356,14 +306,15 @@ def article_date(
         if parsed:
             return parsed
     head = text[:_HEAD_CHARS]
-    for m in _FULL_DATE.finditer(head):
+    t = tables()
+    for m in t.full_date.finditer(head):
         d = _full_match_date(m)
         if d is None:
             continue
         before = head[max(0, m.start() - 120) : m.start()]
-        if m.start() < 200 and not _SINCE.search(before):
+        if m.start() < 200 and not t.since.search(before):
             return d, "day"
-        if _DATELINE_PREFIX.search(before):
+        if t.dateline_prefix.search(before):
             return d, "day"
     return None, None
 
@@ -388,11 +339,12 @@ def _resolve_match(
     m: re.Match[str], base: dt.date | None, base_precision: DatePrecision | None
 ) -> tuple[str, dt.date | None, DatePrecision | None]:
     tag = m.lastgroup or ""
+    t = tables()
     day_base = base if base is not None and base_precision == "day" else None
     month_base = base if base is not None and base_precision in ("day", "month") else None
     year_base = base
     if tag == "full":
-        sub = _FULL_DATE.fullmatch(m.group(0))
+        sub = t.full_date.fullmatch(m.group(0))
         return tag, (_full_match_date(sub) if sub else None), "day"
     if tag == "month_year":
         mon = _month_num(m["mon_month_year"])
@@ -405,13 +357,13 @@ def _resolve_match(
     if tag == "weekday":
         if day_base is None:
             return tag, None, None
-        wd = WEEKDAYS[lower_like_re(m["wd_weekday"])]
+        wd = t.weekdays[lower_like_re(m["wd_weekday"])]
         back = (day_base.weekday() - wd) % 7
         return tag, day_base - dt.timedelta(days=back), "day"
     if tag == "yesterday":
         if day_base is None:
             return tag, None, None
-        n = 2 if m.group(0).lower().startswith(("the", "vor")) else 1
+        n = 2 if m.group(0).lower().startswith(t.day_before_cues) else 1
         return tag, day_base - dt.timedelta(days=n), "day"
     if tag == "today":
         return tag, day_base, ("day" if day_base else None)
@@ -434,33 +386,24 @@ def _resolve_match(
         # a week is not a day: report the month it fell in (day precision would be invented)
         if day_base is None:
             return tag, None, None
-        back = 0 if "this" in m.group(0).lower() or "dies" in m.group(0).lower() else 7
+        low = m.group(0).lower()
+        back = 0 if any(w in low for w in t.this_week_cues) else 7
         return tag, (day_base - dt.timedelta(days=back)).replace(day=1), "month"
     if tag == "days_ago":
         if day_base is None:
             return tag, None, None
-        word = (m["n_days_ago"] or m["n2_days_ago"]).lower()
-        n = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        word = next(v for k, v in m.groupdict().items() if v and k.endswith("_days_ago")).lower()
+        n = int(word) if word.isdigit() else t.number_words[word]
         return tag, day_base - dt.timedelta(days=n), "day"
     if tag == "season":
         # a season gives the year it began in (year precision: a season is not a month)
         if month_base is None:
             return tag, None, None
-        start = {
-            "spring": 3,
-            "frühjahr": 3,
-            "frühling": 3,
-            "summer": 6,
-            "sommer": 6,
-            "autumn": 9,
-            "fall": 9,
-            "herbst": 9,
-            "winter": 12,
-        }[lower_like_re(m["season_season"])]
+        start = t.seasons[lower_like_re(m["season_season"])]
         words = m.group(0).lower()
         year = month_base.year
         if start > month_base.month or (
-            any(w in words for w in ("last", "vergangen", "letzt", "vorig")) and start >= month_base.month - 2
+            any(w in words for w in t.last_cues) and start >= month_base.month - 2
         ):
             year -= 1
         return tag, dt.date(year, 1, 1), "year"
@@ -494,31 +437,12 @@ def find_dates(
     """
     end = len(text) if end is None else end
     spans: list[DateSpan] = []
-    # the same matches as `_REL.finditer(text, start, end)`, trying `_REL` only where it can start
-    last = start
-    for c in _REL_STARTS.finditer(text, start, end):
-        pos = c.start()
-        if pos < last:
-            continue
-        key = text[pos : pos + _REL_KEY]
-        if key.isascii():
-            key = key.lower()
-            pat = _REL_BY_KEY[key] if key in _REL_BY_KEY else _rel_for_key(key)
-            if pat is None:
-                continue
-        else:
-            pat = _REL
-        m = pat.match(text, pos, end)
-        if m is None:
-            continue
-        last = m.end()
+    t = tables()
+    for m in t.rel.finditer(text, start, end):
         tag, d, prec = _resolve_match(m, base, base_precision)
-        if tag == "weekday" and m.group(0).lower().startswith("seit"):
-            since = True
-        else:
-            since = bool(_SINCE.search(text[max(start, m.start() - 12) : m.start()])) or m.group(
-                0
-            ).lower().startswith(("since", "seit", "until", "bis"))
+        since = bool(t.since.search(text[max(start, m.start() - 12) : m.start()])) or m.group(
+            0
+        ).lower().startswith(t.since_starts)
         spans.append(DateSpan(m.start(), m.end(), m.group(0), d, prec if d else None, tag, since))
     return spans
 

@@ -31,96 +31,19 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from geo.model import Article, DatePrecision, Event, Mention
-from geo.parse.actors import ActorContext, ActorMatch, FastAlternation
+from geo.model import EVENT_KINDS, Article, DatePrecision, Event, Mention
+from geo.parse import lang
+from geo.parse.actors import ActorContext, ActorMatch
 from geo.parse.dates import DateSpan, find_dates, parse_marker
+from geo.parse.lang import TriggerRule
+from geo.parse.prefilter import Prefilter, Rule
 
-__all__ = ["extract_events", "split_sentences", "TRIGGERS"]
+__all__ = ["extract_events", "split_sentences", "tables"]
 
 _I = re.IGNORECASE
 
 # --- sentence splitting ----------------------------------------------------------------------------------
 
-_ABBREV = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "gen",
-    "lt",
-    "col",
-    "maj",
-    "capt",
-    "sgt",
-    "st",
-    "sen",
-    "rep",
-    "gov",
-    "pres",
-    "jr",
-    "sr",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "no",
-    "vs",
-    "etc",
-    "eg",
-    "ie",
-    "approx",
-    "z",
-    "bzw",
-    "ca",
-    "nr",
-    "dt",
-    "ggf",
-    "vgl",
-    "usw",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "okt",
-    "dez",
-    "mio",
-    "mrd",
-    "abs",
-    "hl",
-    "adm",
-    "brig",
-    "u",
-    "s",
-    "d",
-    "h",
-    "a",
-    "b",
-    "v",
-    "chr",
-    "ff",
-    "fig",
-    "ref",
-    "min",
-    "max",
-    "art",
-    "str",
-    "tel",
-    "mt",
-    "ft",
-}
-_MONTH_WORDS = re.compile(
-    r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
-    r"January|February|March|June|July|October|December|Jahrhundert|Jahrestag|Mal|Platz|Stock|Tag)\b"
-)
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*|\n")
 # the splitter's small look-arounds, compiled once (it runs over every article)
 _NEXT_CHAR = re.compile(r"[ \t]*(\S)")
@@ -139,6 +62,8 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     n = len(text)
+    tab = tables()
+    abbreviations, month_words = tab.abbreviations, tab.month_words
     for m in _BOUNDARY.finditer(text, start):
         b = m.end()
         if m.group(0) == "\n":
@@ -156,7 +81,7 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
             if not (m.group(0)[0] in ".!?" and _RUN_ON_NEXT.match(after)):
                 continue
             word = _WORD_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
-            if not word or len(word.group(1)) < 2 or word.group(1).lower() in _ABBREV:
+            if not word or len(word.group(1)) < 2 or word.group(1).lower() in abbreviations:
                 continue
         else:
             nxt_m = _NEXT_AFTER_PUNCT.match(text[b : b + 60])
@@ -167,9 +92,9 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
                 tok = _TOKEN_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
                 token = tok.group(1) if tok else ""
                 bare = token.strip("\"'“„(").replace(".", "").lower()
-                if bare in _ABBREV or (len(bare) == 1 and bare.isalpha()):
+                if bare in abbreviations or (len(bare) == 1 and bare.isalpha()):
                     continue
-                if token.isdigit() and (nxt_ch.islower() or _MONTH_WORDS.match(text, b + nxt_m.start(2))):
+                if token.isdigit() and (nxt_ch.islower() or month_words.match(text, b + nxt_m.start(2))):
                     continue  # "1. Dezember", "13. August"
             if nxt_ch.islower():
                 continue
@@ -192,230 +117,67 @@ def _push(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
-    """A trigger rule: event kind, regex, and the voice that tells where place and actor are."""
+class _Tables:
+    """The event words of the registered languages, compiled."""
 
-    name: str
-    kind: str
-    pattern: str
-    voice: str  # active | passive | fell | nominal | de | withdrew | lost | ceasefire
-    base: float
+    triggers: tuple[TriggerRule, ...]
+    trigger_re: Prefilter
+    negation: re.Pattern[str]
+    attempt: re.Pattern[str]
+    modal: re.Pattern[str]
+    speech: re.Pattern[str]
+    talks: re.Pattern[str]
+    abbreviations: frozenset[str]
+    month_words: re.Pattern[str]
+    subject_pronouns: frozenset[str]
 
 
-TRIGGERS: tuple[Trigger, ...] = (
-    # --- captured, English
-    Trigger(
-        "fell_to",
-        "captured",
-        r"(?:fell|fallen|falls|falling)\s+(?:in)?to(?:\s+the\s+hands\s+of)?",
-        "fell",
-        0.85,
-    ),
-    Trigger(
-        "hands_of",
-        "captured",
-        r"(?<=\bin the )hands\s+of",
-        "fell",
-        0.75,
-    ),
-    Trigger(
-        "under_control",
-        "captured",
-        r"(?:(?<=\bcame )|(?<=\bcome )|(?<=\bcomes )|(?<=\bfell )|(?<=\bis )|(?<=\bare )|(?<=\bwas )"
-        r"|(?<=\bwere )|(?<=\bnow )|(?<=\bfirmly )|(?<=\bfully ))under(?=\s[^.;]{0,40}?\bcontrol\b)",
-        "fell",
-        0.75,
-    ),
-    Trigger(
-        "has_fallen",
-        "captured",
-        r"(?:(?<=\bhas )|(?<=\bhave )|(?<=\bhad ))fallen\b(?!\s+(?:in)?to)",
-        "fell",
-        0.6,
-    ),
-    Trigger("lost_to", "captured", r"lost\b(?=[^.;]{0,80}?\bto\b)", "lost", 0.7),
-    Trigger(
-        "capture_noun",
-        "captured",
-        r"(?:fall|capture|recapture|seizure|takeover|conquest|liberation)\s+of",
-        "nominal",
-        0.7,
-    ),
-    Trigger(
-        "capture_verb",
-        "captured",
-        r"(?:re-?)?(?:captured|captures|capturing|capture|seized|seizes|seizing|seize|overran|overrun|overruns|overrunning"
-        r"|conquered|conquers|conquering|conquer|retook|retaken|retakes|retaking|retake|recaptured|liberated|liberating|liberate"
-        r"|take\s+(?:full\s+)?control\s+of|take\s+over"
-        r"|took\s+(?:back\s+)?(?:full\s+)?control\s+of|taken\s+(?:back\s+)?(?:full\s+)?control\s+of"
-        r"|takes?\s+(?:full\s+)?control\s+of|taking\s+(?:full\s+)?control\s+of|(?:seized|gained|regained|wrested|won)"
-        r"\s+(?:full\s+)?control\s+(?:of|over)|took\s+over|taken\s+over|takes\s+over|taking\s+over|captured)",
-        "active",
-        0.85,
-    ),
-    Trigger(
-        "expel",
-        "captured",
-        r"(?:drove|driven|drive|pushed|expelled|expel|ousted|oust|cleared|clear|routed|flushed)\b(?=[^.;]{0,60}?\b(?:out\s+of|from)\b)",
-        "expel",
-        0.75,
-    ),
-    # --- captured, German
-    Trigger(
-        "fiel_x_an", "captured", r"(?:fiel|fielen)\b(?=[^.;]{1,60}?\ban\s+(?:die|den|der)\b)", "fell_any", 0.8
-    ),
-    Trigger(
-        "vertrieben",
-        "captured",
-        r"(?:vertrieben|vertrieb|verdrängten|verdrängt)\b(?=[^.;]{0,60}?\baus\b)",
-        "expel",
-        0.75,
-    ),
-    Trigger(
-        "fiel_an",
-        "captured",
-        r"(?:fiel|fielen|fällt|fallen|gefallen)\s+(?:an|in\s+die\s+Hände)(?:\s+(?:der|des|die|den))?",
-        "fell",
-        0.85,
-    ),
-    Trigger(
-        "unter_x_kontrolle",
-        "captured",
-        r"(?:(?<=\bist )|(?<=\bsind )|(?<=\bwar )|(?<=\bwaren )|(?<=\bsteht )|(?<=\bstehen )|(?<=\bstand )"
-        r"|(?<=\bstanden )|(?<=\bnun )|(?<=\bjetzt )|(?<=\bgeriet )|(?<=\bgerieten )|(?<=\bgerät )"
-        r"|(?<=\bdamit )|(?<=\bvollständig ))unter(?=\s[^.;]{0,40}?Kontrolle)",
-        "fell",
-        0.75,
-    ),
-    Trigger(
-        "fiel_ihnen",
-        "captured",
-        r"(?:fiel|fielen)\s+(?:ihnen|ihm|den|der|dem)\b[^.;]{0,50}?\bin\s+die\s+Hände",
-        "fell",
-        0.8,
-    ),
-    Trigger("in_haenden", "captured", r"(?<=\bin den )Händen\s+(?:der|des|von)", "fell", 0.75),
-    Trigger(
-        "unter_kontrolle",
-        "captured",
-        r"unter\s+(?:ihre|seine|deren|die|ihrer|seiner|der)\s+(?:volle\s+)?Kontrolle\s+(?:gebracht|bringen|brachten|brachte|gebracht\s+haben)|(?:brachten|brachte)\b(?=[^.;]{0,80}?unter\s+(?:ihre|seine)\s+Kontrolle)",
-        "de",
-        0.85,
-    ),
-    Trigger(
-        "kontrolle_uebernommen",
-        "captured",
-        r"(?:übernahmen|übernahm|übernommen|übernehmen)\s+(?:[\wäöüß]+\s+){0,3}?(?:die\s+)?Kontrolle|Kontrolle\s+(?:über\s+)?(?:[\wäöüß-]+\s+){0,4}?übernommen",
-        "de",
-        0.85,
-    ),
-    Trigger(
-        "erobert",
-        "captured",
-        r"(?:zurück)?(?:erobert|eroberte|eroberten|erobern|eingenommen|einnahmen|nahmen\b(?=[^.;]{0,60}?\bein\b)|nahm\b(?=[^.;]{0,60}?\bein\b)"
-        r"|überrannt|überrannten|überrannte|befreit|befreiten)",
-        "de",
-        0.85,
-    ),
-    Trigger(
-        "eroberung",
-        "captured",
-        r"(?:Eroberung|Rückeroberung|Einnahme|(?<![Ii]m\s)Fall|Befreiung)\s+(?:von|der|des|vom)",
-        "nominal",
-        0.7,
-    ),
-    # --- attacked
-    Trigger(
-        "attack_verb",
-        "attacked",
-        r"(?:attacked|attacking|assaulted|stormed|storming|shelled|shelling|bombed|bombing|bombarded"
-        r"|raided|strikes?\s+on|air\s?strikes?\s+on|attacks?\s+on|assaults?\s+on|offensive\s+(?:on|against)"
-        r"|raids?\s+on|advanced\s+(?:on|into|towards)|fighting\s+(?:in|around|near|for)|clashes\s+(?:in|near|around)"
-        r"|battle\s+for|fighting|clashes|(?:attacks?|bombings?|air\s?strikes?|drone\s+strikes?)\s+(?:in|near|against))",
-        "active",
-        0.7,
-    ),
-    Trigger(
-        "angriff",
-        "attacked",
-        r"(?:angegriffen|griffen\b(?=[^.;]{0,60}?\ban\b)|griff\b(?=[^.;]{0,60}?\ban\b)|Angriffe?\s+auf|Anschlag\s+auf"
-        r"|Anschläge\s+auf|beschossen|beschossen|Beschuss|bombardiert|bombardierten|Luftangriffe?\s+auf|stürmten|gestürmt"
-        r"|Kämpfe|Gefechte|Zusammenstöße|Offensive\s+(?:auf|gegen)|(?:Angriffe?|Anschläge?|Luftangriffe?)\s+(?:in|bei))",
-        "de",
-        0.7,
-    ),
-    # --- besieged
-    Trigger(
-        "besieged",
-        "besieged",
-        r"(?:besieged|besieging|under\s+siege|siege\s+of|surrounded|encircled|encircling|blockaded)",
-        "active",
-        0.7,
-    ),
-    Trigger(
-        "belagert",
-        "besieged",
-        r"(?:belagert|belagerten|Belagerung\s+(?:von|der|des)|umzingelt|umzingelten|eingekesselt|eingeschlossen)",
-        "de",
-        0.7,
-    ),
-    # --- withdrew
-    Trigger(
-        "withdrew",
-        "withdrew",
-        r"(?:withdrew|withdrawn|withdrawing|pulled\s+out|retreated|retreating)(?:\s+(?:from|out\s+of|of))?",
-        "withdrew",
-        0.7,
-    ),
-    Trigger(
-        "zurueck",
-        "withdrew",
-        r"(?:zogen|zog|ziehen)\s+sich\b[^.;]{0,60}?\bzurück|zurückgezogen|abgezogen|zogen\b(?=[^.;]{0,60}?\bab\b)|Rückzug\s+(?:aus|von)",
-        "withdrew",
-        0.7,
-    ),
-    Trigger("abandon", "withdrew", r"(?:abandoned|abandoning|räumten|räumte)", "active", 0.65),
-    Trigger("geraeumt", "withdrew", r"geräumt", "de", 0.65),
-    # --- ceasefire
-    Trigger(
-        "ceasefire",
-        "ceasefire",
-        r"(?:cease-?fire|truce|Waffenstillstand\w*|Waffenruhe|Feuerpause)",
-        "ceasefire",
-        0.6,
-    ),
-)
+def _build() -> _Tables:
+    languages = lang.all_languages()
+    triggers = tuple(t for x in languages for t in x.triggers)
+    unknown = {t.kind for t in triggers} - set(EVENT_KINDS)
+    if unknown:
+        raise ValueError(f"trigger kinds {sorted(unknown)} are not in geo.model.EVENT_KINDS")
 
-_TRIGGER_RE = FastAlternation([(f"t{i}", t.pattern) for i, t in enumerate(TRIGGERS)], _I)
+    def joined(fragments: list[str]) -> str:
+        return "|".join(f for f in fragments if f)
 
-_NEGATION = re.compile(
-    r"(?:\bnot\b|n't\b|\bnever\b|\bno longer\b|\bfailed to\b|\bunable to\b"
-    r"|\bnicht\b|\bnie\b|\bniemals\b|\bkein\w*)",
-    _I,
-)
-_ATTEMPT = re.compile(
-    r"\b(?:attempt(?:ed|ing|s)?\s+to|tr(?:ied|ying|ies)\s+to|sought\s+to|versucht\w*|versuchen)\b", _I
-)
-_MODAL = re.compile(
-    r"\b(?:could|would|might|may|will|shall|threaten\w*\s+to|plans?\s+to|planning\s+to|wants?\s+to|aim\w*\s+to"
-    r"|könnte\w*|würde\w*|drohte\w*|droht|wollen|will|soll\w*|if|If|falls|Falls|wenn|Wenn)\b"
-)  # case-sensitive on purpose: "May" is a month
+    def words(lists: list[tuple[str, ...]]) -> str:
+        return "|".join(w for ws in lists for w in ws)
+
+    return _Tables(
+        triggers=triggers,
+        trigger_re=Prefilter([Rule(f"t{i}", t.pattern, t.prefixes) for i, t in enumerate(triggers)], _I),
+        negation=re.compile("(?:" + joined([x.negation for x in languages]) + ")", _I),
+        attempt=re.compile(r"\b(?:" + joined([x.attempt for x in languages]) + r")\b", _I),
+        # case-sensitive on purpose: "May" is a month
+        modal=re.compile(r"\b(?:" + joined([x.modal for x in languages]) + r")\b"),
+        speech=re.compile(r"\b(?:" + words([x.speech for x in languages]) + r")\b", _I),
+        talks=re.compile(r"\b(?:" + words([x.talks for x in languages]) + r")\b", _I),
+        abbreviations=frozenset().union(*(x.abbreviations for x in languages)),
+        month_words=re.compile("(?:" + words([x.month_words for x in languages]) + r")\b"),
+        subject_pronouns=frozenset(w for x in languages for w in x.subject_pronouns),
+    )
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def tables() -> _Tables:
+    """The event tables of the registered languages, compiled once per set of languages."""
+    version = lang.version()
+    got = _TABLES.get(version)
+    if got is None:
+        _TABLES.clear()
+        got = _TABLES[version] = _build()
+    return got
+
+
 _PASSIVE_EN = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|get)\s+(?:[a-z]+ly\s+|all\s+|also\s+|now\s+|then\s+){0,2}$", _I
 )
 _PASSIVE_DE = re.compile(r"\b(?:wurde|wurden|worden|wird|werden|ist|sind|war|waren)\b", _I)
 _AGENT_INTRO = re.compile(r"^[\s,]*(?:by|von|vom|durch|to|an|der|des)\s+", _I)
-_STATE_TRIGGERS = {"hands_of", "in_haenden", "under_control", "unter_x_kontrolle", "besieged", "belagert"}
-_NEEDS_AGENT = {
-    "fiel_ihnen",
-    "fell_to",
-    "hands_of",
-    "under_control",
-    "fiel_an",
-    "fiel_x_an",
-    "in_haenden",
-    "lost_to",
-}
 _NOMINAL_AGENT = re.compile(r"\b(?:by|to|durch|an)\s+(?:the\s+|die\s+|den\s+|der\s+)?$", _I)
 _AN_BEFORE = re.compile(r"\ban\s+(?:die|den|der)?\s*$", _I)
 _BY_TO_BEFORE = re.compile(r"\b(?:by|to)\s+(?:the\s+)?$", _I)
@@ -441,9 +203,6 @@ _NEAR_KEYS = (
 # one C-speed scan for "does any near-word occur in this window" (a substring test, as `k in low`)
 _NEAR_KEY_RE = re.compile("|".join(re.escape(k) for k in _NEAR_KEYS))
 _NEAR_NUMBER_SLACK = 40  # characters of "1,234.5 " a distance may put before its unit
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|stated|announced|added|stressed|sagte|sagten|erklärte|betonte|teilte|sprach)\b", _I
-)
 _IN_BEFORE = re.compile(
     r"\b(?:in|im|at|across|throughout)\s+(?:the\s+|der\s+|den\s+|dem\s+)?(?:[\wäöü-]+\s+){0,2}$", _I
 )
@@ -462,9 +221,6 @@ _CEASEFIRE_GAP = re.compile(
     r"^\s*(?:(?:agreement|deal|accord|Abkommen|Vereinbarung)\s+)?(?:in|for|across|around|im|für|um|zwischen|between)"
     r"\s+(?:the\s+|der\s+|dem\s+|den\s+|die\s+)?(?:(?:city|town|province|region|Stadt|Provinz|Region)\s+(?:of\s+)?)?$",
     _I,
-)
-_TALKS = re.compile(
-    r"\b(?:talks|negotiations?|negotiators|meeting|summit|Gespräche\w*|Verhandlungen|Treffen|Gipfel)\b", _I
 )
 _CLAUSE_STOP = re.compile(r"[;]|\s[–—]\s")
 _NOMINAL_GAP = re.compile(
@@ -503,7 +259,7 @@ def _looks(text: str, m: Mention, sent_start: int, sent_end: int) -> tuple[bool,
         near = _NEAR_BEFORE.search(before, from_pos) is not None
     in_before = bool(_IN_BEFORE.search(before[-40:]))
     speech = in_before and bool(
-        _SPEECH.search(text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)])
+        tables().speech.search(text[max(sent_start, m.start - 60) : min(sent_end, m.end + 40)])
     )
     return near, in_before, speech
 
@@ -631,16 +387,16 @@ def _pick_actor(
             if len(gap) <= 60 and (voice == "fell" or _AGENT_INTRO.match(gap) or _BY_TO_BEFORE.search(gap)):
                 if a.kind != "pronoun" or voice == "fell":
                     return value(a)
-        if passive and voice == "de":
+        if passive and voice == "verb_final":
             for a in reversed(before):
                 if _VON_BEFORE.search(text[max(0, a.start - 12) : a.start]):
                     return value(a)
-        if voice == "fell" or (passive and voice != "de"):
+        if voice == "fell" or (passive and voice != "verb_final"):
             return None, None, 0.7
         # German: "sind ... eingedrungen und haben Kundus erobert" looked passive; take the active reading
     # Active: nearest actor before the trigger (not a source "from X"), else after (German V2 inversion)
     for a in reversed(before):
-        if a.kind == "pronoun" and a.text not in ("they", "They", "sie", "Sie"):
+        if a.kind == "pronoun" and a.text not in tables().subject_pronouns:
             continue
         if _SOURCE_INTRO.search(text[max(0, a.start - 12) : a.start]):
             continue
@@ -704,7 +460,7 @@ _FROM_BEFORE = re.compile(
 
 
 def _slot_filter(
-    text: str, cands: list[_Cand], trig: Trigger, kind: str, passive: bool, s: int, e: int, te: int
+    text: str, cands: list[_Cand], trig: TriggerRule, kind: str, passive: bool, s: int, e: int, te: int
 ) -> list[_Cand]:
     """Keep the candidates that can fill the trigger's place slot (voice-specific syntax checks)."""
 
@@ -717,7 +473,7 @@ def _slot_filter(
             c
             for c in cands
             if (c.side == "after" and _FROM_BEFORE.search(before(c)))
-            or (trig.name == "zurueck" and c.side == "before" and _FROM_BEFORE.search(before(c)))
+            or (trig.split_verb and c.side == "before" and _FROM_BEFORE.search(before(c)))
         ]
     if trig.voice == "fell":
         # "Herat fell to the Taliban", "Kunduz has fallen": the place is the subject, before the verb
@@ -745,7 +501,7 @@ def _slot_filter(
             c
             for c in cands
             if (c.side == "after" and _CEASEFIRE_GAP.match(text[te : c.mention.start]))
-            or (c.side == "before" and c.dist <= 60 and not _TALKS.search(text[s:e]))
+            or (c.side == "before" and c.dist <= 60 and not tables().talks.search(text[s:e]))
         ]
     return cands
 
@@ -759,7 +515,7 @@ _PREFER = {
     "lost": "after",
     "nominal": "after",
     "withdrew": "after",
-    "de": "any",
+    "verb_final": "any",
     "ceasefire": "any",
 }
 
@@ -806,7 +562,10 @@ def extract_events(
     marker = parse_marker(text)  # the " date YYYY-MM-DD" marker is metadata, not part of any sentence
     body = marker[2] if marker else 0
     # one trigger scan over the article; no trigger or no usable place: nothing to split or resolve
-    all_triggers = list(itertools.islice(_TRIGGER_RE.finditer(text, body), _MAX_TRIGGERS)) if usable else []
+    tab = tables()
+    all_triggers = (
+        list(itertools.islice(tab.trigger_re.finditer(text, body), _MAX_TRIGGERS)) if usable else []
+    )
     if not all_triggers:
         return []
     trig_starts = [t.start() for t in all_triggers]
@@ -842,18 +601,18 @@ def extract_events(
             # per mention: its context in this sentence, shared by the triggers
             looks: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
             for tm in unit_triggers:
-                trig = TRIGGERS[int(_TRIGGER_RE.name(tm)[1:])]
+                trig = tab.triggers[int(tab.trigger_re.name(tm)[1:])]
                 ts, te = tm.span()
                 pre = text[max(s, ts - 60) : ts]
                 clause_pre = _CLAUSE_STOP.split(pre)[-1]
-                if _NEGATION.search(clause_pre[-40:]):
+                if tab.negation.search(clause_pre[-40:]):
                     continue
                 kind, factor = trig.kind, 1.0
-                if _ATTEMPT.search(clause_pre[-40:]):
+                if tab.attempt.search(clause_pre[-40:]):
                     if kind == "captured":
                         kind = "attacked"
                     factor *= 0.8
-                elif _MODAL.search(clause_pre[-30:]) or _TO_BEFORE.search(clause_pre):
+                elif tab.modal.search(clause_pre[-30:]) or _TO_BEFORE.search(clause_pre):
                     continue  # forecasts, plans, conditions ("could fall", "plans to withdraw"): no event
                 passive = False
                 if trig.voice == "active":
@@ -862,7 +621,7 @@ def extract_events(
                     passive = participle and (
                         bool(_PASSIVE_EN.search(pre)) or bool(_BY_AFTER.match(text[te : te + 6]))
                     )
-                elif trig.voice == "de":
+                elif trig.voice == "verb_final":
                     passive = bool(_PASSIVE_DE.search(text[max(s, ts - 80) : min(e, te + 20)]))
                 prefer = ("before" if passive else "after") if trig.voice == "active" else _PREFER[trig.voice]
                 cands = [_classify(text, m, s, e, ts, te, looks) for m in sent_ms]
@@ -885,11 +644,9 @@ def extract_events(
                     place_spans,
                     chosen_place.country_name if chosen_place is not None else None,
                 )
-                if actor_text is None and trig.name in _NEEDS_AGENT:
+                if actor_text is None and trig.needs_agent:
                     continue  # "prices fell to 5 percent in Kabul": "fell to" without a party is no capture
-                date, date_prec, date_expr = _pick_date(
-                    article, text, s, e, ts, trig.name in _STATE_TRIGGERS, date_cache
-                )
+                date, date_prec, date_expr = _pick_date(article, text, s, e, ts, trig.state, date_cache)
                 for c in group:
                     m = c.mention
                     place = m.place

@@ -32,7 +32,7 @@ def parse_article(article: Article) -> ParsedArticle:
 
 
 def extract_paths(paths: Iterable[str | Path]) -> Iterator[Any]:
-    """Parse every article found under `paths`; unreadable inputs come through as `geo.parse.articles.Rejected`."""
+    """Parse every article found under `paths`; unreadable inputs come as `geo.parse.articles.Rejected`."""
     from geo.parse.articles import Rejected, read_paths
 
     for item in read_paths(paths):

@@ -5,8 +5,8 @@ scanner in `geo.parse.toponyms` needs outside knowledge to say no. That knowledg
 the scanning code so it can be reviewed and extended by people who know the news vocabulary:
 
 * armed groups, organisations and institutions that news writes like names (NATO, Taliban, Daesh...);
-* person cues: titles before a name, reporting verbs next to it, name particles, and a first-name list
-  (from the `gender-guesser` package's name dictionary, loaded lazily);
+* person cues: titles before a name, reporting verbs next to it, name particles, and a given-name list
+  (package data under `geo/parse/lang/xx/`, from Faker's MIT-licensed name lists, loaded lazily);
 * how common a word is in ordinary English/German (`wordfreq`), so that sentence-initial words and German
   nouns are not taken for small places that share their spelling;
 * geographic head words ("province", "Provinz", "district") that extend or qualify a place name.
@@ -239,28 +239,13 @@ def is_title(word: str) -> bool:
 
 @cache
 def first_names() -> frozenset[str]:
-    """Given names from gender-guesser's dictionary (about 40,000 names from many countries).
+    """Given names from many countries (package data `geo/parse/lang/xx/given_names.txt`, from Faker, MIT).
 
-    Only names with a frequency class of at least 2 in some country are kept: the rarest entries of that
-    list include ordinary words and place names ("Price"), which would hide real places.
+    A name that is also an ordinary English or German word is only there when several countries' lists
+    have it ("Mark", not Iceland's "Berg"); see `geo/parse/lang/xx/README.md` and `build_given_names.py`.
     """
-    names: set[str] = set()
-    try:
-        data = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # the list is an aid, not a requirement
-        return frozenset()
-    for line in data.splitlines():
-        if not line or line[0] in "#=" or len(line) < 31:
-            continue
-        freq = max((int(c, 16) for c in line[30:] if c in "0123456789ABCDEFabcdef"), default=0)
-        if freq < 2:
-            continue
-        name = line[3:29].strip()
-        if name and "<" not in name:
-            for part in name.split("+"):
-                names.add(part)
-                names.add(part.replace("+", "-"))
-    return frozenset(names)
+    data = resources.files("geo.parse.lang").joinpath("xx/given_names.txt").read_text("utf-8")
+    return frozenset(line for line in data.splitlines() if line)
 
 
 @lru_cache(maxsize=200_000)

@@ -1,6 +1,6 @@
 """Event extraction: seed acceptance facts, and English/German sentences from other wars.
 
-Mentions come from a tiny synthetic place table (tests/geo/_events_fixtures.py) so the event rules are
+Mentions come from a tiny synthetic place table (tests/parse/_events_fixtures.py) so the event rules are
 tested independently of the gazetteer; one test runs the real pipeline when the gazetteer is built.
 """
 
