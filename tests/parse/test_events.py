@@ -1,24 +1,19 @@
 """Event extraction: seed acceptance facts, and English/German sentences from other wars.
 
-Mentions come from a tiny synthetic place table (tests/parse/_events_fixtures.py) so the event rules are
+Mentions come from a tiny synthetic place table (tests/fixtures/synthetic_places.py) so the event rules are
 tested independently of the gazetteer; one test runs the real pipeline when the gazetteer is built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _events_fixtures import article, find_mentions, seed  # noqa: E402
 
 from geo.model import EVENT_KINDS, Article, Event  # noqa: E402
 from geo.parse.dates import resolve_relative  # noqa: E402
 from geo.parse.events import extract_events, split_sentences  # noqa: E402
+from tests.fixtures.synthetic_places import article, find_mentions, seed
 
 D = dt.date
 
@@ -394,22 +389,14 @@ def test_splitter_offsets_index_the_text() -> None:
 
 # --- with the real gazetteer and recogniser, when built -----------------------------------------------------
 
-_GAZ = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "build" / ".complete"
 
-
-@pytest.mark.skipif(
-    not _GAZ.exists() or importlib.util.find_spec("geo.parse.toponyms") is None, reason="gazetteer not built"
-)
+@pytest.mark.requires_gazetteer
 def test_seed_facts_through_the_real_pipeline() -> None:
     from geo.parse.pipeline import parse_article
 
-    try:
-        p2 = parse_article(seed(2))
-    except (OSError, ValueError, RuntimeError) as exc:  # gazetteer being rebuilt (GazetteerNotBuilt...)
-        pytest.skip(f"gazetteer not loadable: {exc}")
+    p2 = parse_article(seed(2))
     found = {m.text for m in p2.mentions if m.place is not None}
-    if not {"Herat", "Kala-e Nau", "Gasni"} <= found:  # the recogniser is another module's job
-        pytest.skip(f"recogniser does not find the seed-002 places yet (found {sorted(found)})")
+    assert {"Herat", "Kala-e Nau", "Gasni"} <= found, f"seed-002 places not all found: {sorted(found)}"
     captured = {(e.place.geonameid, e.actor) for e in p2.events if e.kind == "captured" and e.place}
     names = {e.place.name for e in p2.events if e.kind == "captured" and e.place}
     assert len(captured) >= 3 and {e.actor for e in p2.events if e.kind == "captured"} <= {"Taliban", None}

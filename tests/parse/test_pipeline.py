@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from geo.parse.articles import article_from_text
 from geo.parse.pipeline import extract_paths, parse_article, parsed_to_json
+
+pytestmark = pytest.mark.requires_gazetteer
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 MENTION_KEYS = {"text", "start", "end", "name", "lat", "lon", "country_code", "geonameid", "confidence"}

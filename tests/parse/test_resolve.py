@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geo.model import Article
 from geo.parse.resolve import accept_score, resolve_mentions
 from geo.parse.toponyms import find_mentions
+
+pytestmark = pytest.mark.requires_gazetteer
 
 
 def _resolve(text: str, language: str = "en") -> dict[str, object]:

@@ -9,6 +9,8 @@ import pytest
 from geo.model import Article
 from geo.parse.toponyms import find_mentions, tokenize
 
+pytestmark = pytest.mark.requires_gazetteer
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
