@@ -1,8 +1,9 @@
 """Geoparsing scores as in Gritta, Pilehvar and Collier, "A pragmatic guide to geoparsing evaluation" (2020).
 
-Kept free of any gazetteer or parser import so that the protocol itself can be unit-tested on tiny
-hand-made cases: recognition is scored by one-to-one span matching (exact, and a lenient overlap
-variant reported beside it), resolution by great-circle error of the exactly matched toponyms.
+Kept free of any gazetteer or parser import (only the shared distance, `geo.geodesy`) so that the
+protocol itself can be unit-tested on tiny hand-made cases: recognition is scored by one-to-one span
+matching (exact, and a lenient overlap variant reported beside it), resolution by great-circle error of
+the exactly matched toponyms.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-EARTH_RADIUS_KM = 6371.0088
+from geo.geodesy import great_circle_km
+
 MAX_DISTANCE_KM = 20039.0  # half the equator: the largest possible great-circle distance
 ACCURACY_KM = 161.0  # 100 miles, the field's customary threshold
 
@@ -28,11 +30,8 @@ class Span:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in km (the project's one implementation, geopy's)."""
+    return great_circle_km(lat1, lon1, lat2, lon2)
 
 
 def match_exact(gold: Sequence[Span], pred: Sequence[Span]) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from geo.gazetteer.normalize import fold
+from geo.geodesy import fast_km
 from geo.model import Article, Candidate, Mention, Place
 
 __all__ = ["resolve_mentions", "accept_score", "MAX_ALTERNATIVES"]
@@ -83,12 +84,8 @@ def _is_country(p: Place) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Equirectangular distance: accurate enough for coherence at these scales and ten times faster."""
-    lat = math.radians((a.latitude + b.latitude) / 2)
-    dx = math.radians(b.longitude - a.longitude)
-    dx = (dx + math.pi) % (2 * math.pi) - math.pi
-    dy = math.radians(b.latitude - a.latitude)
-    return 6371.0 * math.hypot(dx * math.cos(lat), dy)
+    """Distance for coherence: the fast equirectangular one, accurate enough at these scales."""
+    return fast_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 @dataclass(slots=True)
