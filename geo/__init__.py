@@ -30,12 +30,16 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from geo.errors import ConflictmapError
-    from geo.gazetteer.geocoder import GazetteerGeocoder
-    from geo.gazetteer.lookup import get_gazetteer
-    from geo.parse.articles import article_from_text, read_paths
-    from geo.parse.pipeline import parse_article, parsed_to_json
-    from geo.store import StoreBackend, open_store
+    # `X as X` marks a re-export: linters cannot read `__all__` built from `_LAZY`.
+    from geo.errors import ConflictmapError as ConflictmapError
+    from geo.gazetteer.geocoder import GazetteerGeocoder as GazetteerGeocoder
+    from geo.gazetteer.lookup import get_gazetteer as get_gazetteer
+    from geo.parse.articles import article_from_text as article_from_text
+    from geo.parse.articles import read_paths as read_paths
+    from geo.parse.pipeline import parse_article as parse_article
+    from geo.parse.pipeline import parsed_to_json as parsed_to_json
+    from geo.store import StoreBackend as StoreBackend
+    from geo.store import open_store as open_store
 
 
 def __getattr__(name: str) -> Any:

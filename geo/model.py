@@ -14,6 +14,8 @@ from typing import Literal
 from geo.kinds import KIND_NAMES
 
 DatePrecision = Literal["day", "month", "year"]
+# A map view or bounding box: (west, south, east, north) in degrees, always four numbers.
+BBox = tuple[float, float, float, float]
 EventKind = Literal["captured", "attacked", "besieged", "withdrew", "ceasefire", "other"]
 EVENT_KINDS: tuple[str, ...] = KIND_NAMES  # the registry in geo.kinds is the one list of kinds
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from geo.cli.exitcodes import ExitCode
 from geo.errors import ConflictmapError, InputError
+from geo.model import BBox
 
 
 def register(subparsers: Any) -> None:
@@ -64,7 +65,7 @@ def parse_date(value: str, what: str) -> dt.date:
         raise InputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
+def parse_bbox(value: str) -> BBox:
     try:
         w, s, e, n = (float(v) for v in value.split(","))
     except ValueError:
@@ -87,7 +88,7 @@ class _Request:
     """A checked `conflictmap map` request: one map (`date`) or a series (`start`..`end`)."""
 
     layers: tuple[str, ...]
-    bbox: tuple[float, float, float, float] | None
+    bbox: BBox | None
     country: str | None
     date: dt.date | None = None
     since: dt.date | None = None
@@ -143,27 +144,27 @@ def _render(store: Any, req: _Request, args: argparse.Namespace) -> str:
     """Draw what `req` asks for; the line to print."""
     import geo.export as export
 
-    where = {"country": req.country, "bbox": req.bbox}
     if req.start is not None:
-        result = export.render_series(
+        series = export.render_series(
             store, req.start, req.end, every=args.every, out_dir=Path(args.out), gif=args.gif,
-            layers=req.layers, title=args.title, dpi=args.dpi, **where,
+            layers=req.layers, title=args.title, dpi=args.dpi, country=req.country, bbox=req.bbox,
         )  # fmt: skip
-        gif = f" and {result.gif}" if result.gif else ""
+        gif = f" and {series.gif}" if series.gif else ""
         return (
-            f"wrote {len(result.frames)} frames to {Path(args.out)}{gif} "
-            f"({sum(result.changes)} changes of control highlighted)"
+            f"wrote {len(series.frames)} frames to {Path(args.out)}{gif} "
+            f"({sum(series.changes)} changes of control highlighted)"
         )
     if req.fmt == "html":
-        res = export.export_data(
-            store, "html", args.out, date=req.date, since=req.since, title=args.title, **where
-        )
-    else:
-        res = export.render_map(
-            store, req.date, since=req.since, layers=req.layers, title=args.title, dpi=args.dpi,
-            out=args.out, fmt=req.fmt, **where,
+        page = export.export_data(
+            store, "html", args.out, date=req.date, since=req.since, title=args.title,
+            country=req.country, bbox=req.bbox,
         )  # fmt: skip
-    return f"wrote {args.out} ({res.counts_text()})"
+        return f"wrote {args.out} ({page.counts_text()})"
+    drawn = export.render_map(
+        store, req.date, since=req.since, layers=req.layers, title=args.title, dpi=args.dpi,
+        out=args.out, fmt=req.fmt, country=req.country, bbox=req.bbox,
+    )  # fmt: skip
+    return f"wrote {args.out} ({drawn.counts_text()})"
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -152,26 +152,33 @@ _RENAMES = {
 }
 
 
+def _as_geoframe(frame: gpd.GeoDataFrame | pd.DataFrame | None, fields: Sequence[str]) -> gpd.GeoDataFrame:
+    """`frame` with a geometry column: points from latitude/longitude when it has them, else nulls."""
+    if frame is None:
+        return gpd.GeoDataFrame({f: [] for f in fields}, geometry=gpd.GeoSeries([], crs=4326))
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame
+    if {"latitude", "longitude"} <= set(frame.columns):
+        return gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
+        )
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)), crs=4326)
+
+
 def normalise(frame: gpd.GeoDataFrame | pd.DataFrame | None, fields: Sequence[str]) -> gpd.GeoDataFrame:
     """A layer frame in export shape: conventional field names first (missing ones as nulls), then any
     other columns the store provides, dates as ISO strings, latitude/longitude from the point geometry.
     """
-    if frame is None:
-        frame = gpd.GeoDataFrame({f: [] for f in fields}, geometry=gpd.GeoSeries([], crs=4326))
-    if not isinstance(frame, gpd.GeoDataFrame):
-        if {"latitude", "longitude"} <= set(frame.columns):
-            frame = gpd.GeoDataFrame(
-                frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
-            )
-        else:
-            frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)), crs=4326)
-    geom_name = frame.geometry.name
+    # A new name, not `frame` again: geopandas has no type information, so the parameter's DataFrame type
+    # would survive the conversion and `out.to_crs` would look like a column to the type checker.
+    gdf = _as_geoframe(frame, fields)
+    geom_name = gdf.geometry.name
     renames = {
         k: v
         for k, v in _RENAMES.items()
-        if k in frame.columns and v not in frame and k not in fields and v in fields
+        if k in gdf.columns and v not in gdf and k not in fields and v in fields
     }
-    out = frame.rename(columns=renames)
+    out = gdf.rename(columns=renames)
     out = out.copy()
     if out.crs is None:
         out = out.set_crs(4326)

@@ -29,6 +29,7 @@ from geo.export.view import (
     resolve_view_extent,
 )
 from geo.fileio import atomic_path, check_writable
+from geo.model import BBox
 from geo.render import staticmap
 from geo.render.palette import store_palette
 from geo.render.staticmap import MapData, as_date
@@ -41,7 +42,7 @@ class MapResult:
     path: Path | None
     data: bytes | None
     fmt: str
-    extent: tuple[float, float, float, float]
+    extent: BBox
     stats: staticmap.DrawStats
     n_articles: int
     palette: dict[str, str] = field(default_factory=dict)
@@ -98,8 +99,8 @@ def build_map_data(
         province_control = lyr.province_control_layer(store, day, View(flt=flt).layer_filter())
     if extent is None:
         extent = view_extent or data_extent([frames.get("control"), frames.get("events")])
-    extent = tuple(float(v) for v in extent)
-    shown = {k: in_bbox(v, extent) for k, v in frames.items()}
+    box = staticmap.as_bbox(extent)
+    shown = {k: in_bbox(v, box) for k, v in frames.items()}
     n_articles = count_articles(shown)
     countries, provinces = boundaries()
     if palette is None:
@@ -113,7 +114,7 @@ def build_map_data(
         when = f"{when} (events since {_fmt_date(since_day)})"
     attribution = f"{attribution_text()} | Source articles: {n_articles} | Made with conflictmap"
     data = MapData(
-        extent=extent,
+        extent=box,
         title=f"{head} — {when}",
         attribution=attribution,
         countries=countries,

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 
 from geo.export.errors import ExportError
+from geo.model import BBox
 from geo.render import staticmap
 
 
@@ -27,7 +28,7 @@ class View:
     date: dt.date | None = None
     since: dt.date | None = None
     country: str | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: BBox | None = None
     flt: Any = None
 
     def layer_filter(self) -> Any:
@@ -36,7 +37,7 @@ class View:
         return self.flt if self.flt is not None else LayerFilter()
 
 
-def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+def check_bbox(bbox: Sequence[float]) -> BBox:
     """A W,S,E,N box inside the world with positive width and height, else ExportError."""
     if len(bbox) != 4:
         raise ExportError("a bounding box needs four numbers W,S,E,N")
@@ -53,7 +54,7 @@ def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
     return (w, s, e, n)
 
 
-def clamp_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+def clamp_bbox(bbox: Sequence[float]) -> BBox:
     """A map view's bounds cut to the world (Leaflet reports longitudes beyond +-180 when zoomed out);
     for callers like the dashboard that pass the current view to `render_map`."""
     w, s, e, n = (float(v) for v in bbox)
@@ -100,7 +101,7 @@ def attribution_text() -> str:
     return str(ATTRIBUTION).strip().replace("\n", " ")
 
 
-def _main_part_bounds(geom: Any) -> tuple[float, float, float, float]:
+def _main_part_bounds(geom: Any) -> BBox:
     """Bounds of a country. For one that crosses the antimeridian (Russia, Fiji, the USA's Aleutians) a
     plain bounding box spans the whole globe; keep the side of the 180th meridian with most of its area.
     """
@@ -118,7 +119,7 @@ def _main_part_bounds(geom: Any) -> tuple[float, float, float, float]:
     return (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
 
 
-def country_extent(country_code: str) -> tuple[float, float, float, float]:
+def country_extent(country_code: str) -> BBox:
     """The padded map view of a country; ExportError for a code the gazetteer does not know."""
     cc = (country_code or "").strip().upper()
     if len(cc) != 2 or not cc.isalpha():
@@ -126,10 +127,11 @@ def country_extent(country_code: str) -> tuple[float, float, float, float]:
     countries, _ = boundaries()
     if countries is None:
         _gazetteer()  # raises the "not built" error
+        raise ExportError("the gazetteer has no country boundaries")  # only if it was built meanwhile
     rows = countries[countries["country_code"] == cc]
     if rows.empty:
         raise ExportError(f"unknown country code {cc!r}")
-    return tuple(staticmap.padded_extent(_main_part_bounds(rows.geometry.union_all()), pad=0.04))
+    return staticmap.padded_extent(_main_part_bounds(rows.geometry.union_all()), pad=0.04)
 
 
 def country_name(country_code: str) -> str:
@@ -140,7 +142,7 @@ def country_name(country_code: str) -> str:
         return country_code
 
 
-def data_extent(frames: Sequence[gpd.GeoDataFrame | None]) -> tuple[float, float, float, float]:
+def data_extent(frames: Sequence[gpd.GeoDataFrame | None]) -> BBox:
     xs, ys = [], []
     for f in frames:
         if f is not None and not f.empty:
@@ -156,7 +158,7 @@ def data_extent(frames: Sequence[gpd.GeoDataFrame | None]) -> tuple[float, float
         lo_y, hi_y = np.percentile(y, [1, 99])
     else:
         lo_x, hi_x, lo_y, hi_y = x.min(), x.max(), y.min(), y.max()
-    return tuple(staticmap.padded_extent((lo_x, lo_y, hi_x, hi_y), pad=0.12, min_span=2.0))
+    return staticmap.padded_extent((lo_x, lo_y, hi_x, hi_y), pad=0.12, min_span=2.0)
 
 
 def in_bbox(frame: gpd.GeoDataFrame, bbox: Sequence[float] | None) -> gpd.GeoDataFrame:

@@ -47,9 +47,13 @@ def place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: int
     """
     if points is None or points.empty:
         return 0, 0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = fig.canvas.get_renderer()
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):  # only Agg measures text exactly, and only it has a renderer
+        raise TypeError("place_labels needs a figure on a FigureCanvasAgg (the static map builds one)")
+    renderer = canvas.get_renderer()
     xs, ys = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
     names = points["name"].astype(str).to_numpy()
     anchors = ax.transData.transform(np.column_stack([xs, ys]))

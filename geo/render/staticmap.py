@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -33,11 +34,12 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from geo import kinds
+from geo.model import BBox
 from geo.render.mapparts import place_labels, scale_bar
 from geo.render.palette import CHANGE_HALO, LAND, NEIGHBOUR, NO_CONTROLLER, SEA, VACATED, controller_palette
 
 FORMATS = ("png", "svg", "pdf")
-WORLD = (-180.0, -90.0, 180.0, 90.0)
+WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
 
 EVENT_SIZE = 24.0  # marker area (points^2) of a single event; stacks grow with their count, up to 10x
 # Province outlines only up to continental views; on a world map 4,600 outlines are a grey smudge.
@@ -60,7 +62,7 @@ class MapData:
     - `mentions`: points.
     """
 
-    extent: tuple[float, float, float, float]
+    extent: BBox
     title: str
     attribution: str = DEFAULT_ATTRIBUTION
     countries: gpd.GeoDataFrame | None = None
@@ -122,7 +124,13 @@ def _controllers(*frames: gpd.GeoDataFrame | None) -> list[Any]:
     return out
 
 
-def padded_extent(bounds: Sequence[float], pad: float = 0.06, min_span: float = 1.0) -> tuple[float, ...]:
+def as_bbox(values: Sequence[float]) -> BBox:
+    """Four numbers as a (w, s, e, n) tuple of floats; ValueError unless there are exactly four."""
+    w, s, e, n = (float(v) for v in values)
+    return (w, s, e, n)
+
+
+def padded_extent(bounds: Sequence[float], pad: float = 0.06, min_span: float = 1.0) -> BBox:
     """Pad a (w, s, e, n) box on every side and give it a minimum size (a single point needs a view)."""
     w, s, e, n = (float(v) for v in bounds)
     cx, cy = (w + e) / 2, (s + n) / 2
@@ -142,7 +150,7 @@ def _aspect(extent: Sequence[float]) -> float:
     return 1.0 / max(math.cos(math.radians(mid)), 0.05)
 
 
-def _fit_extent(extent: Sequence[float], aspect: float, box_w: float, box_h: float) -> tuple[float, ...]:
+def _fit_extent(extent: Sequence[float], aspect: float, box_w: float, box_h: float) -> BBox:
     """Grow the view (never shrink it) so that it fills an axes box of box_w x box_h inches exactly."""
     w, s, e, n = extent
     dx, dy = e - w, n - s
@@ -177,7 +185,7 @@ class _SimplifyCache:
             self._frames[key] = hit
         _, geoms, levels = hit
         done = levels.setdefault(level, np.full(len(geoms), None, dtype=object))
-        missing = rows[np.equal(done[rows], None)]
+        missing = rows[np.array([g is None for g in done[rows]], dtype=bool)]
         if len(missing):
             tolerance = 360.0 / (2**level) / 1200.0  # about a pixel of a 1200 px wide map at that zoom
             done[missing] = shapely.simplify(geoms[missing], tolerance, preserve_topology=True)
@@ -279,7 +287,7 @@ class _Canvas:
 
     fig: Figure
     ax: Any
-    extent: tuple[float, ...]
+    extent: BBox
     map_h: float
     top: float
     stats: DrawStats = field(default_factory=DrawStats)
@@ -289,7 +297,7 @@ class _Canvas:
 
 def draw_map(
     data: MapData,
-    out: Any,
+    out: str | os.PathLike[str] | IO[bytes],
     *,
     fmt: str = "png",
     dpi: int = 150,
@@ -581,7 +589,7 @@ def _finish(canvas: _Canvas, data: MapData, control: gpd.GeoDataFrame | None) ->
 
 def draw_to_bytes(data: MapData, *, fmt: str = "png", dpi: int = 150) -> bytes:
     """The map as bytes (the dashboard's download button wants bytes, not a file)."""
-    buf: IO[bytes] = io.BytesIO()
+    buf = io.BytesIO()
     draw_map(data, buf, fmt=fmt, dpi=dpi)
     return buf.getvalue()
 

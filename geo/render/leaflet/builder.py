@@ -52,6 +52,15 @@ from geo.render.palette import UNKNOWN
 EVENTS_CLUSTER_THRESHOLD = 800  # above this many events, cluster them so the browser stays responsive
 
 
+def figure_of(element: branca.element.Element) -> branca.element.Figure:
+    """The Figure an element is rendered in. branca types `get_root()` as a plain Element (which has no
+    `header`/`script`); folium puts every Map in a Figure, and MacroElement.render asserts the same."""
+    root = element.get_root()
+    if not isinstance(root, branca.element.Figure):
+        raise TypeError(f"{element.get_name()} is not inside a branca Figure, so it cannot be rendered")
+    return root
+
+
 class _RawScript(branca.element.Element):
     """Already rendered JS, added to the page as is (branca would compile it as a Jinja template)."""
 
@@ -84,11 +93,13 @@ class DataLayer(branca.element.MacroElement):
         self.layer = layer  # named in the script so tests and tools can find each layer's table
         self.data_json = data_json or js_json(data)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         """Like MacroElement.render, but the rendered script (megabytes of data) is not re-parsed as a
-        Jinja template: that took half a second per rerun and would interpret `{{` in article text."""
+        Jinja template: that took half a second per rerun and would interpret `{{` in article text.
+        The script goes into the figure, so nothing is returned to embed (MacroElement returns None)."""
         script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+        figure_of(self).script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+        return ""
 
 
 class StaticScript(branca.element.MacroElement):
@@ -189,7 +200,7 @@ def build_base_map(
     if bounds is not None:
         south, west, north, east = bounds
         m.fit_bounds([[south, west], [north, east]], max_zoom=8)
-    m.get_root().header.add_child(branca.element.Element(MAP_CSS), name="cm_css")
+    figure_of(m).header.add_child(branca.element.Element(MAP_CSS), name="cm_css")
     if osm_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True).add_to(
             m

@@ -21,7 +21,7 @@ import branca.element
 
 from geo.errors import ConflictmapError, DataMissingError
 from geo.paths import vendor_dir
-from geo.render.leaflet.builder import BuiltMap, StaticScript
+from geo.render.leaflet.builder import BuiltMap, StaticScript, figure_of
 from geo.render.leaflet.tables import js_json
 from geo.render.offline import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS, STATIC_URL
 
@@ -95,7 +95,7 @@ def caption_js(title: str, notes: Sequence[str], attribution: str) -> str:
 def standalone_page(built: BuiltMap, *, title: str, notes: Sequence[str] = (), attribution: str = "") -> str:
     """`built` (every overlay added) as one self-contained HTML page; NotOfflineError if it is not."""
     m = built.standalone()
-    root = m.get_root()
+    root = figure_of(m)
     root.header.add_child(branca.element.Element(f"<title>{html.escape(title)}</title>"), name="cm_title")
     root.header.add_child(branca.element.Element(CAPTION_CSS), name="cm_caption_css")
     m.add_child(StaticScript(caption_js(title, notes, attribution)), name="cm_caption")
