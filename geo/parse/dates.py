@@ -276,9 +276,9 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
 
         settings = {"PREFER_DAY_OF_MONTH": "first"}
         # en/de first (fast); all of dateparser's languages only for strings with a number in them
-        parsed = dateparser.parse(value, languages=["en", "de"], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(value, languages=["en", "de"], settings=settings)
         if parsed is None and re.search(r"\d", value):
-            parsed = dateparser.parse(value, settings=settings)  # type: ignore[arg-type]
+            parsed = dateparser.parse(value, settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; a bad date is just no date
         parsed = None
     if parsed is None:

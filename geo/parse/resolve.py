@@ -174,15 +174,15 @@ _MAX_POINTS = 150  # spatial support is quadratic in distinct places; bound it f
 
 @dataclass(slots=True)
 class _Context:
-    countries: Counter[str]
-    provinces: Counter[tuple[str, str]]
+    countries: defaultdict[str, float]  # summed mention weights, not counts
+    provinces: defaultdict[tuple[str, str], float]
     points: list[tuple[Place, float, int]]  # place, weight, group id
     total: float
 
 
 def _context(groups: list[_Group]) -> _Context:
-    countries: Counter[str] = Counter()
-    provinces: Counter[tuple[str, str]] = Counter()
+    countries: defaultdict[str, float] = defaultdict(float)
+    provinces: defaultdict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[Place, float, int]] = []
     total = 0.0
     for gid, g in enumerate(groups):
@@ -299,7 +299,8 @@ def resolve_mentions(article: Article, mentions: list[Mention]) -> list[Mention]
                 m.place, m.confidence = None, 0.0
             continue
         post = posts[gid]
-        order = sorted(range(len(post)), key=lambda k, post=post: -post[k])
+        negated = [-x for x in post]
+        order = sorted(range(len(post)), key=negated.__getitem__)
         ranked = [Candidate(g.candidates[k].place, round(post[k], 4)) for k in order]
         best = g.candidates[order[0]]
         # Confidence on the gazetteer's scale: the name's match score (which already discounts ordinary
