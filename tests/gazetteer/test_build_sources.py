@@ -61,3 +61,46 @@ def test_a_tarball_that_does_not_match_its_hash_is_refused_and_removed(no_npm, m
 
 def test_every_pinned_package_has_a_sha512() -> None:
     assert all(spec["integrity"].startswith("sha512-") for spec in build.NPM_PACKAGES.values())
+
+
+def _fake_npm(folder, script: str) -> None:
+    """An `npm` executable on the PATH that behaves as `script` says (a shell body)."""
+    npm = folder / "npm"
+    npm.write_text("#!/bin/sh\n" + script)
+    npm.chmod(0o755)
+
+
+def test_npm_pack_keeps_its_file_listing_off_the_terminal(monkeypatch, tmp_path, capfd) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    # like npm 10+: every file of the tarball as an "npm notice" line on stderr, the tarball in the cwd
+    _fake_npm(bindir, 'for i in 1 2 3; do echo "npm notice 1kB data/file$i.json" >&2; done\n'
+              'printf "pretend this is a tarball" > "$5/some-pkg-1.2.3.tgz"\n')  # fmt: skip
+    monkeypatch.setenv("PATH", f"{bindir}:/usr/bin:/bin")
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path)
+    monkeypatch.setitem(
+        build.NPM_PACKAGES, "some-pkg", {"version": "1.2.3", "integrity": SRI, "licence": "-"}
+    )
+    assert build.npm_tarball("some-pkg").read_bytes() == PAYLOAD
+    assert "npm notice" not in capfd.readouterr().err
+
+
+def test_a_failing_npm_pack_says_why_in_one_line(monkeypatch, tmp_path) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    said = [
+        "npm error code E404",
+        "npm error 404 Not Found - GET some-pkg",
+        "npm error A complete log: /x.log",
+    ]
+    _fake_npm(bindir, "".join(f'echo "{line}" >&2\n' for line in said) + "exit 1\n")
+    monkeypatch.setenv("PATH", f"{bindir}:/usr/bin:/bin")
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path)
+    monkeypatch.setitem(
+        build.NPM_PACKAGES, "some-pkg", {"version": "1.2.3", "integrity": SRI, "licence": "-"}
+    )
+    with pytest.raises(ConflictmapError) as info:
+        build.npm_tarball("some-pkg")
+    message = str(info.value)
+    assert "E404" in message and "404 Not Found" in message and "complete log" not in message
+    assert "\n" not in message
