@@ -172,17 +172,10 @@ def _compile() -> tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, st
     return Prefilter(named), Prefilter(refs), meta
 
 
-_TABLES: dict[int, tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, str | None]]]] = {}
-
-
+@lang.compiled_per_language_set
 def tables() -> tuple[Prefilter, Prefilter, dict[str, tuple[str, ActorKind, str | None]]]:
     """(names prefilter, references prefilter, rule metadata), compiled once per set of languages."""
-    version = lang.version()
-    got = _TABLES.get(version)
-    if got is None:
-        _TABLES.clear()
-        got = _TABLES[version] = _compile()
-    return got
+    return _compile()
 
 
 def _scan(pattern: Prefilter, text: str, start: int, end: int) -> list[ActorMatch]:

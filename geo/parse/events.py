@@ -160,17 +160,10 @@ def _build() -> _Tables:
     )
 
 
-_TABLES: dict[int, _Tables] = {}
-
-
+@lang.compiled_per_language_set
 def tables() -> _Tables:
     """The event tables of the registered languages, compiled once per set of languages."""
-    version = lang.version()
-    got = _TABLES.get(version)
-    if got is None:
-        _TABLES.clear()
-        got = _TABLES[version] = _build()
-    return got
+    return _build()
 
 
 _PASSIVE_EN = re.compile(

@@ -12,9 +12,12 @@ in `ORDER` first (English, then German, as the tables were written), then by cod
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 __all__ = [
     "LANGUAGES",
@@ -177,3 +180,28 @@ def version() -> int:
     """A number that changes whenever the set of languages does (engines cache their tables by it)."""
     _discover()
     return _state["version"]
+
+
+_T = TypeVar("_T")
+
+
+def compiled_per_language_set(build: Callable[[], _T]) -> Callable[[], _T]:
+    """Wrap an engine's table compiler so it runs once per set of registered languages.
+
+    Why: engines (dates, actors, events) compile regexes and prefilters from every language's data; that
+    costs milliseconds, so it must happen once, yet a language registered at run time must be picked up
+    at next use without the engine knowing. The wrapper keeps the one compiled result of the current
+    `version()` and rebuilds when the registry changes.
+    """
+    cache: dict[int, _T] = {}
+
+    @functools.wraps(build)
+    def tables() -> _T:
+        current = version()
+        got = cache.get(current)
+        if got is None:
+            cache.clear()
+            got = cache[current] = build()
+        return got
+
+    return tables
