@@ -53,7 +53,7 @@ def run() -> list[Figure]:
         # on shallow copies: resolution rewrites each mention's candidates and place
         ("resolve: resolve_mentions", lambda a: resolve_mentions(a, [copy.copy(m) for m in found[id(a)]])),
         ("events: split_sentences", lambda a: events.split_sentences(a.text)),
-        ("events: trigger scan", lambda a: list(events._TRIGGER_RE.finditer(a.text))),
+        ("events: trigger scan", lambda a: list(events.tables().trigger_re.finditer(a.text))),
         ("events: actor phrases (named)", lambda a: actors.ActorContext(a.text)),
         ("events: dates over whole text", lambda a: dates.find_dates(a.text, base=a.date)),
         ("events: extract_events (all)", lambda a: events.extract_events(a, resolved[id(a)])),
