@@ -12,6 +12,7 @@ Rules shared by every caller:
   moment leaves no partial article, and running again only adds what is missing.
 * A file or record that cannot be read, an article the parser fails on, or bad data the store refuses
   is an `Outcome` with status "rejected" and a reason; the run goes on.
+* A file read with a loss (invalid UTF-8 bytes replaced) is stored and listed in `IngestSummary.warnings`.
 * A failure that would hit every article the same way (the gazetteer is not built) stops the run with
   `PipelineUnavailable`; a disk or lock error of the store propagates as it is.
 * Parsing may run in worker processes (`jobs`); only the calling process writes, in input order.
@@ -76,6 +77,7 @@ class IngestSummary:
     unchanged: int = 0
     updated: int = 0
     rejected: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
     mentions: int = 0
     events: int = 0
     db: str = ""
@@ -97,13 +99,15 @@ class IngestSummary:
 
 
 def format_summary(s: IngestSummary) -> str:
-    """The summary line plus one `rejected SOURCE: REASON` line per rejected input."""
+    """The summary line plus one `rejected SOURCE: REASON` line per rejected input (terminal-safe)."""
+    from geo.cli.terminal import printable
+
     lines = [
         f"{s.new} new, {s.unchanged} unchanged"
         + (f", {s.updated} re-parsed" if s.updated else "")
-        + f", {len(s.rejected)} rejected; {s.mentions} mentions, {s.events} events stored in {s.db}"
+        + f", {len(s.rejected)} rejected; {s.mentions} mentions, {s.events} events stored in {printable(s.db)}"
     ]
-    lines += [f"rejected {r['source']}: {r['reason']}" for r in s.rejected]
+    lines += [f"rejected {printable(r['source'])}: {printable(r['reason'])}" for r in s.rejected]
     return "\n".join(lines)
 
 
@@ -224,6 +228,9 @@ def ingest_paths(
     summary = IngestSummary(db=str(store.path))
     files = list(expand_paths(paths))
 
+    def warn(source: str, message: str) -> None:
+        summary.warnings.append({"source": source, "warning": message})
+
     def record(outcome: Outcome) -> None:
         summary.add(outcome)
         if on_outcome is not None:
@@ -234,7 +241,7 @@ def ingest_paths(
     if workers == 1:
         with tqdm(total=len(files), unit="file", **bar_opts) as bar:
             for f in files:
-                for outcome in ingest_items(store, read_paths([f]), reparse=reparse):
+                for outcome in ingest_items(store, read_paths([f], on_warning=warn), reparse=reparse):
                     record(outcome)
                 bar.update(1)
         return summary
@@ -266,7 +273,7 @@ def ingest_paths(
             pending_files = 0
 
         for f in files:
-            for x in _triage(store, read_paths([f]), reparse):
+            for x in _triage(store, read_paths([f], on_warning=warn), reparse):
                 if isinstance(x, Outcome):
                     record(x)
                 else:

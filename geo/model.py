@@ -14,6 +14,11 @@ from typing import Literal
 from geo.kinds import KIND_NAMES
 
 DatePrecision = Literal["day", "month", "year"]
+# The one range of years a date may have, inclusive, whatever its source (metadata, the ` date ` marker,
+# a dateline, an in-text or relative date, an annotation). Outside it a date is a typo or junk, and date
+# arithmetic near year 1 or 9999 overflows ("on Thursday" in an article dated 0001-01-01).
+MIN_YEAR = 1000
+MAX_YEAR = 2200
 # A map view or bounding box: (west, south, east, north) in degrees, always four numbers.
 BBox = tuple[float, float, float, float]
 EventKind = Literal["captured", "attacked", "besieged", "withdrew", "ceasefire", "other"]

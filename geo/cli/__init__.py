@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from geo.cli.exitcodes import ExitCode
+from geo.cli.terminal import printable
 from geo.errors import ConflictmapError
 
 COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export", "gazetteer", "dashboard")
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ConflictmapError as exc:  # raised on purpose: its message is the one line a user needs
-        print(f"conflictmap {args.command}: {exc}", file=sys.stderr)
+        print(f"conflictmap {args.command}: {printable(exc)}", file=sys.stderr)  # paths: no raw escapes
         return ExitCode.ERROR
     except KeyboardInterrupt:
         print("conflictmap: interrupted", file=sys.stderr)

@@ -13,6 +13,7 @@ import logging
 import sys
 
 from geo.cli.exitcodes import ExitCode
+from geo.cli.terminal import printable
 
 #: The library logs its progress under this name; the CLI shows it as `[gazetteer] message` lines.
 BUILD_LOGGER = "geo.gazetteer.build"
@@ -37,10 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.set_defaults(func=handle_build)
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Progress lines name files and folders: escape control characters, one line per record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
 def progress_handler(prefix: str) -> logging.Handler:
     """A stderr handler that prints `[prefix] message`, as the build always printed its progress."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"[{prefix}] %(message)s"))
+    handler.setFormatter(_PrintableFormatter(f"[{prefix}] %(message)s"))
     return handler
 
 
@@ -62,5 +70,5 @@ def handle_build(args: argparse.Namespace) -> int:
         logger.propagate = previous_propagate
     if not args.quiet:
         state = "built" if built else "already current"
-        print(f"gazetteer {state} in {gazetteer_dir()}", file=sys.stderr)
+        print(f"gazetteer {state} in {printable(gazetteer_dir())}", file=sys.stderr)
     return ExitCode.OK

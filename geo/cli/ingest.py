@@ -16,6 +16,7 @@ import sqlite3
 import sys
 
 from geo.cli.exitcodes import ExitCode
+from geo.cli.terminal import printable
 from geo.ingest import IngestSummary, PipelineUnavailable, format_summary, ingest_paths
 
 __all__ = ["IngestSummary", "PipelineUnavailable", "format_summary", "ingest_paths", "register", "run"]
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         store = Store(args.db)
     except (SchemaError, sqlite3.Error, OSError) as exc:
         print(
-            f"conflictmap ingest: cannot open store {args.db or ''}: {exc}".replace("  ", " "),
+            printable(f"conflictmap ingest: cannot open store {args.db or ''}: {exc}".replace("  ", " ")),
             file=sys.stderr,
         )
         return ExitCode.ERROR
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             store, args.paths, reparse=args.reparse, progress=not args.quiet, jobs=max(0, args.jobs)
         )
     except sqlite3.Error as exc:
-        print(f"conflictmap ingest: database error: {exc}", file=sys.stderr)
+        print(printable(f"conflictmap ingest: database error: {exc}"), file=sys.stderr)
         return ExitCode.ERROR
     finally:
         store.close()
@@ -76,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_summary(summary))
+    for w in summary.warnings:
+        print(f"conflictmap ingest: warning: {printable(w['source'])}: {printable(w['warning'])}", file=sys.stderr)
     if summary.read == 0:
         print("conflictmap ingest: nothing could be read", file=sys.stderr)
         return ExitCode.INCOMPLETE

@@ -12,6 +12,10 @@ Limits: a `.txt`/`.html` file larger than `MAX_ARTICLE_BYTES` (5 MB; a long news
 a collection file (`.json`/`.jsonl`/`.csv`) larger than `MAX_COLLECTION_BYTES` (100 MB) are rejected
 without being read, so a stray 20 MB log file cannot stall ingest. Bad inputs never raise out of
 `read_paths`; they come back as `Rejected(source, reason)`.
+
+A UTF-8 file with a few broken bytes (a truncated copy, one stray byte) stays UTF-8: the broken bytes
+become U+FFFD and `read_paths` reports how many through `on_warning`; reading the whole file as cp1252
+instead would garble every accented place name in it (see `decode_bytes` for the rule).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,26 +34,33 @@ from typing import Any
 
 from geo.model import Article
 from geo.parse import lang as languages
-from geo.parse.dates import article_date, parse_marker
+from geo.parse.dates import article_date, marker_end
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
     "MAX_COLLECTION_BYTES",
+    "MAX_INVALID_UTF8_PER_KB",
     "ArticleError",
     "Rejected",
     "SUPPORTED_EXTENSIONS",
     "article_from_text",
     "content_hash",
     "decode_bytes",
+    "decode_counted",
     "detect_language",
     "read_file",
     "read_file_detailed",
     "read_paths",
     "read_upload",
+    "replaced_bytes_warning",
 ]
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 MAX_COLLECTION_BYTES = 100 * 1024 * 1024
+#: A file that is not valid UTF-8 is still read as UTF-8 (broken bytes replaced by U+FFFD) when it has at
+#: most this many broken stretches per 1,000 bytes (at least one is always allowed) and at least as many
+#: valid multi-byte UTF-8 characters as broken stretches; otherwise it is a legacy codepage.
+MAX_INVALID_UTF8_PER_KB = 1
 
 TEXT_EXT = {".txt", ".text", ""}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -109,13 +120,46 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+_BROKEN_UTF8 = re.compile("[\udc80-\udcff]+")  # bytes surrogateescape could not decode
+_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")  # characters UTF-8 encodes in several bytes
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, replaced bytes) when invalid UTF-8 is a rare accident in UTF-8 text, else None.
+
+    The rule (`MAX_INVALID_UTF8_PER_KB`): few broken stretches for the size, and positive evidence of
+    UTF-8: at least as many valid multi-byte characters as broken stretches. A real cp1252 file has an
+    invalid "byte" at each accented letter and almost never a valid UTF-8 multi-byte sequence, so it
+    fails the second test even when it has a single accented letter.
+    """
+    escaped = data.decode("utf-8", "surrogateescape")
+    allowed = max(1, len(data) * MAX_INVALID_UTF8_PER_KB // 1000)
+    stretches = 0
+    replaced = 0
+    for m in _BROKEN_UTF8.finditer(escaped):
+        stretches += 1
+        replaced += len(m.group())
+        if stretches > allowed:
+            return None
+    valid = sum(1 for _ in zip(range(stretches), _MULTIBYTE.finditer(escaped), strict=False))
+    if valid < stretches:
+        return None
+    return data.decode("utf-8", "replace"), replaced
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else the detected legacy codepage.
 
-    Western European legacy files (cp1252/latin-1) are the common case after UTF-8 and are tried first;
-    charset-normalizer decides for other codepages (Cyrillic, Greek...). Raises ArticleError for binary
-    or undecodable data (mostly control characters whatever the codepage).
+    UTF-8 with a few broken bytes stays UTF-8, the broken bytes replaced by U+FFFD (the rule is in
+    `_mostly_utf8`). Western European legacy files (cp1252/latin-1) are the common case after UTF-8 and
+    are tried first; charset-normalizer decides for other codepages (Cyrillic, Greek...). Raises
+    ArticleError for binary or undecodable data (mostly control characters whatever the codepage).
     """
+    return decode_counted(data)[0]
+
+
+def decode_counted(data: bytes) -> tuple[str, int]:
+    """`decode_bytes`, plus how many bytes were invalid UTF-8 and replaced by U+FFFD (0 for clean text)."""
     kind = _binary_kind(data)
     if kind:
         raise ArticleError(f"binary file ({kind}), not text")
@@ -123,13 +167,16 @@ def decode_bytes(data: bytes) -> str:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), 0
         except UnicodeDecodeError as exc:
             raise ArticleError("undecodable text (broken UTF-16)") from exc
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), 0
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     # Western European text (the common legacy case): cp1252 reads it right, and mostly-ASCII letters
     # show it is not a Cyrillic/Greek/... codepage, which charset-normalizer then decides (it misguesses
     # short Western texts as cp037/cp932, so it does not get the first word).
@@ -140,7 +187,7 @@ def decode_bytes(data: bytes) -> str:
     letters = [ch for ch in western[:50_000] if ch.isalpha()]
     non_ascii = sum(1 for ch in letters if ord(ch) > 127)
     if letters and non_ascii / len(letters) < 0.6 and _looks_like_text(western):
-        return western
+        return western, 0
     from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8, non-Western files
 
     best = from_bytes(data[:200_000]).best()
@@ -154,7 +201,7 @@ def decode_bytes(data: bytes) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
         if _looks_like_text(text):
-            return text
+            return text, 0
     raise ArticleError("undecodable text (not UTF-8, UTF-16 or a known 8-bit codepage)")
 
 
@@ -258,8 +305,7 @@ def article_from_text(
     else:
         meta_date = str(date)
     d, prec = article_date(text, metadata=meta_date)
-    marker = parse_marker(text)
-    body_start = marker[2] if marker else 0
+    body_start = marker_end(text)
     lang = _language_code(language) or detect_language(text[body_start:])
     if title is None and source != "<pasted>":
         title = _guess_title(text, body_start)
@@ -434,7 +480,8 @@ def _read_html(html: str, source: str) -> Article:
     return article_from_text(text, source, title=title, date=date, language=lang, url=url)
 
 
-def _parse(data: bytes, name: str, source: str) -> tuple[list[Article], list[Rejected]]:
+def _parse(data: bytes, name: str, source: str) -> tuple[list[Article], list[Rejected], int]:
+    """Articles and rejected records of one file's bytes, and how many bytes decoding replaced."""
     ext = Path(name).suffix.lower()
     if not data or not data.strip():
         raise ArticleError("empty file")
@@ -448,18 +495,18 @@ def _parse(data: bytes, name: str, source: str) -> tuple[list[Article], list[Rej
     limit = MAX_COLLECTION_BYTES if ext in JSON_EXT | JSONL_EXT | CSV_EXT else MAX_ARTICLE_BYTES
     if len(data) > limit:
         raise ArticleError(f"file too large ({len(data) / 1048576:.1f} MB; limit {limit // 1048576} MB)")
-    text = decode_bytes(data)
+    text, replaced = decode_counted(data)
     if not text.strip():
         raise ArticleError("empty file")
     if ext in HTML_EXT:
-        return [_read_html(text, source)], []
+        return [_read_html(text, source)], [], replaced
     if ext in JSON_EXT:
-        return _read_json(text, source)
+        return (*_read_json(text, source), replaced)
     if ext in JSONL_EXT:
-        return _read_jsonl(text, source)
+        return (*_read_jsonl(text, source), replaced)
     if ext in CSV_EXT:
-        return _read_csv(text, source)
-    return [article_from_text(text, source)], []
+        return (*_read_csv(text, source), replaced)
+    return [article_from_text(text, source)], [], replaced
 
 
 def _check_result(arts: list[Article], rej: list[Rejected]) -> list[Article]:
@@ -474,6 +521,11 @@ def read_file_detailed(path: str | Path) -> tuple[list[Article], list[Rejected]]
 
     Raises ArticleError when the file as a whole is unreadable.
     """
+    arts, rej, _replaced = _read_file(path)
+    return arts, rej
+
+
+def _read_file(path: str | Path) -> tuple[list[Article], list[Rejected], int]:
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -505,7 +557,8 @@ def read_upload(name: str, data: bytes) -> list[Article]:
     limit = MAX_COLLECTION_BYTES if ext in JSON_EXT | JSONL_EXT | CSV_EXT else MAX_ARTICLE_BYTES
     if len(data) > limit:
         raise ArticleError(f"file too large ({len(data) / 1048576:.1f} MB; limit {limit // 1048576} MB)")
-    return _check_result(*_parse(data, name, name))
+    arts, rej, _replaced = _parse(data, name, name)
+    return _check_result(arts, rej)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -517,10 +570,20 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / f
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
+def replaced_bytes_warning(replaced: int) -> str:
+    """The user's words for a file read as UTF-8 with some bytes replaced."""
+    s = "" if replaced == 1 else "s"
+    return f"not entirely valid UTF-8: {replaced} byte{s} replaced with U+FFFD"
+
+
+def read_paths(
+    paths: Iterable[str | Path], *, on_warning: Callable[[str, str], None] | None = None
+) -> Iterator[Article | Rejected]:
     """Articles from files and folders (recursively), in a deterministic order; never raises for bad input.
 
     Each unreadable file, or bad record inside a collection, is yielded as `Rejected(source, reason)`.
+    `on_warning(source, message)` hears of a file that was read with a loss (invalid UTF-8 bytes replaced),
+    before its articles are yielded.
     """
     for raw in paths:
         p = Path(raw)
@@ -533,12 +596,14 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
             continue
         for f in files:
             try:
-                arts, rej = read_file_detailed(f)
+                arts, rej, replaced = _read_file(f)
             except ArticleError as exc:
                 yield Rejected(str(f), exc.reason)
                 continue
             except Exception as exc:  # a reader bug must not stop a folder ingest; report it per file
                 yield Rejected(str(f), f"unreadable ({type(exc).__name__}: {exc})")
                 continue
+            if replaced and on_warning is not None:
+                on_warning(str(f), replaced_bytes_warning(replaced))
             yield from arts
             yield from rej

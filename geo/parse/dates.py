@@ -7,6 +7,10 @@ is used only as a fallback for free-form metadata strings (other languages, RFC 
 
 Precision is kept: "2018-07" is month precision and never becomes a made-up day. Every date this module
 returns comes with its precision ("day" | "month" | "year").
+
+One year range (`geo.model.MIN_YEAR`..`MAX_YEAR`) holds for every source: metadata, the marker, datelines,
+in-text dates and relative dates resolved against a base. A date outside it is no date (None), and a base
+outside it is no base, so relative arithmetic can never overflow.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.gazetteer.normalize import lower_like_re
-from geo.model import DatePrecision
+from geo.model import MAX_YEAR, MIN_YEAR, DatePrecision
 from geo.parse import lang
 from geo.parse.prefilter import DIGIT, Prefilter, Rule, literal_head
 
@@ -27,6 +31,8 @@ __all__ = [
     "DateSpan",
     "article_date",
     "find_dates",
+    "in_year_range",
+    "marker_end",
     "parse_date_string",
     "parse_marker",
     "resolve_relative",
@@ -206,7 +212,15 @@ def _month_num(token: str) -> int | None:
     return tables().months.get(token)
 
 
+def in_year_range(d: dt.date | None) -> bool:
+    """True for a date within the one year range every date must respect (`geo.model.MIN_YEAR`..`MAX_YEAR`)."""
+    return d is not None and MIN_YEAR <= d.year <= MAX_YEAR
+
+
 def _mk(year: int, month: int, day: int | None) -> dt.date | None:
+    """The date, or None when it does not exist (31 June) or lies outside the year range."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return dt.date(year, month, day or 1)
     except ValueError:
@@ -217,8 +231,16 @@ def _group(m: re.Match[str], name: str, tag: str) -> str | None:
     return m.group(f"{name}_{tag}")
 
 
+def marker_end(text: str) -> int:
+    """Where the body starts after a leading ` date YYYY-MM[-DD]` marker line (0 without one), whether
+    or not its date is valid: a marker with a bad date is still no part of the article's words."""
+    m = _MARKER.match(text)
+    return m.end() if m else 0
+
+
 def parse_marker(text: str) -> tuple[dt.date, DatePrecision, int] | None:
-    """The optional leading ` date YYYY-MM[-DD]` marker: (date, precision, end offset) or None."""
+    """The optional leading ` date YYYY-MM[-DD]` marker: (date, precision, end offset), or None when there
+    is none or its date does not exist or lies outside the year range."""
     m = _MARKER.match(text)
     if not m:
         return None
@@ -249,12 +271,10 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
     m = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.+\-Z ]*)?$", value)
     if m:
         year, mon, day = int(m[1]), m[2], m[3]
-        if not 1000 < year < 2200:
+        d = _mk(year, int(mon) if mon else 1, int(day) if day else None)
+        if d is None:
             return None
-        if mon is None:
-            return dt.date(year, 1, 1), "year"
-        d = _mk(year, int(mon), int(day) if day else None)
-        return (d, "day" if day else "month") if d else None
+        return d, ("year" if mon is None else "day" if day else "month")
     t = tables()
     fm = t.full_date.search(value)
     if fm:
@@ -262,8 +282,8 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
         if d:
             return d, "day"
     my = re.search(t.month_year, value, _FLAGS)
-    if my and (mon := _month_num(my["mon"])):
-        return dt.date(int(my["year"]), mon, 1), "month"
+    if my and (mon := _month_num(my["mon"])) and (d := _mk(int(my["year"]), mon, None)):
+        return d, "month"
     try:
         import dateparser  # noqa: PLC0415 - slow import, rarely needed
 
@@ -274,7 +294,7 @@ def parse_date_string(value: str) -> tuple[dt.date, DatePrecision] | None:
             parsed = dateparser.parse(value, settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; a bad date is just no date
         parsed = None
-    if parsed is None:
+    if parsed is None or not in_year_range(parsed.date()):
         return None
     return parsed.date(), "day"
 
@@ -315,9 +335,9 @@ def article_date(
 # --- relative expressions -----------------------------------------------------------------------------
 
 
-def _latest_month(month: int, base: dt.date) -> dt.date:
+def _latest_month(month: int, base: dt.date) -> dt.date | None:
     year = base.year if month <= base.month else base.year - 1
-    return dt.date(year, month, 1)
+    return _mk(year, month, None)
 
 
 def _latest_month_day(month: int, day: int, base: dt.date) -> dt.date | None:
@@ -415,6 +435,17 @@ def _resolve_match(
     return tag, None, None
 
 
+def _resolve_in_range(
+    m: re.Match[str], base: dt.date | None, base_precision: DatePrecision | None
+) -> tuple[str, dt.date | None, DatePrecision | None]:
+    """`_resolve_match`, with a result outside the year range (999-12-30 from "on Thursday" near the
+    range's start) reported as unknown like any other date that cannot be resolved."""
+    tag, d, prec = _resolve_match(m, base, base_precision)
+    if d is not None and not in_year_range(d):
+        return tag, None, None
+    return tag, d, prec
+
+
 def find_dates(
     text: str,
     start: int = 0,
@@ -429,10 +460,12 @@ def find_dates(
     undated article) is returned with date None: unknown, never invented.
     """
     end = len(text) if end is None else end
+    if not in_year_range(base):  # a base out of range (or none) resolves nothing relative
+        base, base_precision = None, None
     spans: list[DateSpan] = []
     t = tables()
     for m in t.rel.finditer(text, start, end):
-        tag, d, prec = _resolve_match(m, base, base_precision)
+        tag, d, prec = _resolve_in_range(m, base, base_precision)
         since = bool(t.since.search(text[max(start, m.start() - 12) : m.start()])) or m.group(
             0
         ).lower().startswith(t.since_starts)
