@@ -105,7 +105,8 @@ def format_summary(s: IngestSummary) -> str:
     lines = [
         f"{s.new} new, {s.unchanged} unchanged"
         + (f", {s.updated} re-parsed" if s.updated else "")
-        + f", {len(s.rejected)} rejected; {s.mentions} mentions, {s.events} events stored in {printable(s.db)}"
+        + f", {len(s.rejected)} rejected; {s.mentions} mentions, {s.events} events"
+        + f" stored in {printable(s.db)}"
     ]
     lines += [f"rejected {printable(r['source'])}: {printable(r['reason'])}" for r in s.rejected]
     return "\n".join(lines)

@@ -67,6 +67,8 @@ def _table(queries: list[str], records: list[dict | None]) -> str:
                 f"{r['score']:.2f}",
             )
         )
-    rows = [tuple(printable(c) for c in row) for row in rows]  # names are data: no raw control characters
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    cells = [[printable(c) for c in row] for row in rows]  # names are data: no raw control characters
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )

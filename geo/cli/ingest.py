@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
     for w in summary.warnings:
-        print(f"conflictmap ingest: warning: {printable(w['source'])}: {printable(w['warning'])}", file=sys.stderr)
+        print(
+            f"conflictmap ingest: warning: {printable(w['source'])}: {printable(w['warning'])}",
+            file=sys.stderr,
+        )
     if summary.read == 0:
         print("conflictmap ingest: nothing could be read", file=sys.stderr)
         return ExitCode.INCOMPLETE

@@ -213,7 +213,7 @@ def _month_num(token: str) -> int | None:
 
 
 def in_year_range(d: dt.date | None) -> bool:
-    """True for a date within the one year range every date must respect (`geo.model.MIN_YEAR`..`MAX_YEAR`)."""
+    """True for a date within the one year range of every date (`geo.model.MIN_YEAR`..`MAX_YEAR`)."""
     return d is not None and MIN_YEAR <= d.year <= MAX_YEAR
 
 

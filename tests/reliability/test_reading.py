@@ -17,7 +17,7 @@ import pytest
 from geo.cli import main
 from geo.cli.terminal import printable
 from geo.model import MAX_YEAR, MIN_YEAR
-from geo.parse.articles import Article, Rejected, decode_bytes, read_paths
+from geo.parse.articles import Article, decode_bytes, read_paths
 from geo.parse.dates import article_date, find_dates, parse_date_string, parse_marker
 
 GOOD_A = "KABUL, Afghanistan\nTaliban fighters captured Ghazni on Monday, officials said.\n"
@@ -117,7 +117,7 @@ def test_real_cp1252_files_still_decode_as_cp1252():
 
 def test_many_broken_bytes_are_not_utf8_with_replacement():
     # every accented letter broken, a few valid ones: a legacy file, not an accident in a UTF-8 file
-    text = ("Köln " * 50).encode("cp1252") + "Mazār".encode("utf-8")
+    text = ("Köln " * 50).encode("cp1252") + "Mazār".encode()
     assert "\ufffd" not in decode_bytes(text)
 
 
