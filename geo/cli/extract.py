@@ -16,9 +16,10 @@ import sys
 from geo.cli.exitcodes import ExitCode
 from geo.cli.terminal import printable
 
-# Inside JSON strings: lone surrogates (file names that are not valid UTF-8) cannot be written as UTF-8,
-# and C1 controls are terminal controls; both become \uXXXX escapes, as ensure_ascii would write them.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")
+# Inside JSON strings, lone surrogates (file names that are not valid UTF-8) cannot be written as UTF-8:
+# they become \uXXXX escapes, as ensure_ascii would write them. (C1 controls are left as they are: the
+# output for text that contains them, e.g. U+0097 in LGL, stays byte-identical.)
+_UNSAFE_IN_JSON = re.compile("[\ud800-\udfff]")
 
 
 def _json_line(obj: object) -> str:
