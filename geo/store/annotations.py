@@ -23,6 +23,7 @@ undo after its target (``log_order``), never the order of timestamp strings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import json
 import logging
@@ -163,15 +164,23 @@ def log_order(
     items caught in a dependency cycle (only hand-made rows can be) come last, in ``key`` order. Ties in
     ``key`` keep the input order.
     """
-    present = {ident(x) for x in items}
+    keys = [key(x) for x in items]
+    idents = [ident(x) for x in items]
+    deps = [after(x) for x in items]
+    order = sorted(range(len(items)), key=lambda i: (keys[i], i))
+    position: dict[Hashable, int] = {}
+    for pos, i in enumerate(order):
+        position.setdefault(idents[i], pos)
+    if all(d is None or position.get(d, -1) < position[idents[i]] for i, d in enumerate(deps)):
+        return [items[i] for i in order]  # the usual case: time order already puts undos after targets
+    present = set(idents)
     waiting: dict[Hashable, list[int]] = {}
     ready: list[tuple[Any, int]] = []
-    for i, item in enumerate(items):
-        dep = after(item)
-        if dep is not None and dep in present and dep != ident(item):
+    for i, dep in enumerate(deps):
+        if dep is not None and dep in present and dep != idents[i]:
             waiting.setdefault(dep, []).append(i)
         else:
-            ready.append((key(item), i))
+            ready.append((keys[i], i))
     heapq.heapify(ready)
     out: list[T] = []
     done: set[int] = set()
@@ -179,11 +188,9 @@ def log_order(
         _, i = heapq.heappop(ready)
         out.append(items[i])
         done.add(i)
-        for j in waiting.pop(ident(items[i]), ()):
-            heapq.heappush(ready, (key(items[j]), j))
-    if len(out) < len(items):
-        rest = sorted((i for i in range(len(items)) if i not in done), key=lambda i: (key(items[i]), i))
-        out.extend(items[i] for i in rest)
+        for j in waiting.pop(idents[i], ()):
+            heapq.heappush(ready, (keys[j], j))
+    out.extend(items[i] for i in order if i not in done)  # a cycle: what is left, in key order
     return out
 
 
@@ -223,15 +230,30 @@ def _payload_dict(payload: Any) -> dict[str, Any] | None:
 
 def _check_row(row: AnnotationRow, ids: set[int]) -> dict[str, Any] | str:
     """The normalised payload of one stored row, or the reason it is invalid."""
-    ann_id, target_type, target_key, action, payload_json, analyst, undoes = row
+    _ann_id, target_type, target_key, action, payload_json, analyst, undoes = row
+    if action == "undo" and (undoes is None or int(undoes) not in ids):
+        return "undoes: no such annotation in this store"
+    if isinstance(payload_json, str):
+        checked = _check_stored_text(target_type, target_key, action, payload_json, analyst)
+    else:
+        checked = _check_stored(target_type, target_key, action, payload_json, analyst)
+    return checked if isinstance(checked, str) else dict(checked)  # a copy: the cache keeps its own
+
+
+@functools.lru_cache(maxsize=65536)
+def _check_stored_text(target_type: Any, target_key: Any, action: Any, payload: str, analyst: Any) -> Any:
+    """:func:`_check_stored` cached by the row's text: rows are append-only, and every read folds the
+    whole log again, so each row is checked once per process, not once per read."""
+    return _check_stored(target_type, target_key, action, payload, analyst)
+
+
+def _check_stored(target_type: Any, target_key: Any, action: Any, payload_json: Any, analyst: Any) -> Any:
     payload = _payload_dict(payload_json)
     if payload is None:
         return "payload is not a JSON object"
     if not isinstance(analyst, str) or not analyst.strip():
         return "analyst: missing"
     if action == "undo":
-        if undoes is None or int(undoes) not in ids:
-            return "undoes: no such annotation in this store"
         return payload
     try:
         return check_stored_payload(target_type, target_key, action, payload)

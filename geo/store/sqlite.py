@@ -834,13 +834,26 @@ class Store:
         ann.check_expected(target_type, target_key, expected_last, row)
 
     def _annotation_states(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """Fold the active annotations per target into the effective overrides (caller holds lock)."""
+        """Fold the active annotations per target into the effective overrides (caller holds lock).
+
+        Cached per generation like the frames: articles, mentions and events are each re-loaded after a
+        write, and checking and ordering the whole log three times would triple the cost of a write."""
+        meta = self._meta()
+        key = (str(self.path.resolve()), meta.get("store_uid", ""), "annotation_states")
+        gen = int(meta["generation"])
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+        if hit is not None and hit[0] == gen:
+            return hit[1]  # type: ignore[return-value]
         rows = self._con.execute(
             "SELECT annotation_id, target_type, target_key, action, payload, analyst, undoes_id, created_at "
             "FROM annotations ORDER BY annotation_id"
         ).fetchall()
         times = {r[0]: r[7] for r in rows}
-        return ann.fold_annotations([r[:7] for r in rows], times)
+        states = ann.fold_annotations([r[:7] for r in rows], times)
+        with _CACHE_LOCK:
+            _cache_put(key, (gen, states))
+        return states
 
     def _annotation_rows(self) -> list[ann.AnnotationRow]:
         """Every annotation row in the fold's shape (caller holds lock)."""
