@@ -12,20 +12,29 @@ The flow for a read: ``fold_annotations(rows)`` -> per-target states (``{"mentio
 those states over the raw (automatic) frames. A state is a dict with ``status``, ``last_id``, ``notes``
 and, when set, ``place`` (place fields), ``fields`` (edited event fields), ``date`` (an article's date),
 ``rejected``.
+
+A store can hold rows no current check would accept (written by an older version, imported before the
+checks were strict, or inserted by hand). A read must never fail because of one of them: the fold skips
+such a row with a warning (``row_problems`` says why), the history shows it as invalid, and an analyst can
+undo it. The log's order is the order of *parsed* times (analysts' clocks and formats differ) with every
+undo after its target (``log_order``), never the order of timestamp strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import heapq
 import json
+import logging
 import math
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
-from geo.model import EVENT_KINDS
+from geo.model import EVENT_KINDS, MAX_YEAR, MIN_YEAR
 from geo.store.base import (
     ANNOTATION_ACTIONS,
     TARGET_TYPES,
@@ -54,18 +63,29 @@ __all__ = [
     "check_expected",
     "check_imported_payload",
     "check_payload",
+    "check_stored_payload",
     "clean_value",
     "fold_annotations",
     "inherit_mention_states",
     "iso_date",
+    "log_order",
+    "parse_time",
     "place_fields",
     "place_from_gazetteer",
     "redate_events",
+    "ROW_FIELDS",
+    "row_problems",
+    "same_annotation",
     "validate_imported",
 ]
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 _PLACE_ACTIONS = ("choose_candidate", "set_place", "set_point")
 _EVENT_EDIT_FIELDS = ("kind", "actor", "event_date", "date_precision", "where_precision")
+_DATE_PRECISIONS = ("day", "month", "year")
+_WHERE_PRECISIONS = range(1, 8)  # UCDP GED where_prec 1..7
 #: The fields of a place annotation's payload (and of a stored candidate).
 PLACE_FIELDS = ("geonameid", "name", "latitude", "longitude", "country_code", "admin1_code", "feature_code")
 
@@ -108,39 +128,201 @@ def clean_value(value: Any) -> Any:
 # the fold: log rows -> per-target states
 
 
+_EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """An annotation's ``created_at`` as an aware UTC datetime (a time without a zone is UTC), or None.
+
+    Parsed rather than compared as text: "...:00Z" sorts after "...:00.5+00:00" as a string although it
+    is earlier, and analysts' tools write both, with 0 to 9 fractional digits.
+    """
+    if isinstance(value, dt.datetime):
+        t = value
+    elif isinstance(value, str):
+        try:
+            t = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+
+def log_order(
+    items: Sequence[T],
+    *,
+    ident: Callable[[T], Hashable],
+    after: Callable[[T], Hashable | None],
+    key: Callable[[T], Any],
+) -> list[T]:
+    """``items`` sorted by ``key``, except that an item never comes before the one it depends on.
+
+    ``after(item)`` is the ``ident`` of the item it must follow (an undo's target), or None. An undo made
+    on a machine whose clock is behind its target's still comes after it, so an export replays in order
+    and an import finds every target first. A dependency outside ``items`` does not hold anything back;
+    items caught in a dependency cycle (only hand-made rows can be) come last, in ``key`` order. Ties in
+    ``key`` keep the input order.
+    """
+    keys = [key(x) for x in items]
+    idents = [ident(x) for x in items]
+    deps = [after(x) for x in items]
+    order = sorted(range(len(items)), key=lambda i: (keys[i], i))
+    position: dict[Hashable, int] = {}
+    for pos, i in enumerate(order):
+        position.setdefault(idents[i], pos)
+    if all(d is None or position.get(d, -1) < position[idents[i]] for i, d in enumerate(deps)):
+        return [items[i] for i in order]  # the usual case: time order already puts undos after targets
+    present = set(idents)
+    waiting: dict[Hashable, list[int]] = {}
+    ready: list[tuple[Any, int]] = []
+    for i, dep in enumerate(deps):
+        if dep is not None and dep in present and dep != idents[i]:
+            waiting.setdefault(dep, []).append(i)
+        else:
+            ready.append((keys[i], i))
+    heapq.heapify(ready)
+    out: list[T] = []
+    done: set[int] = set()
+    while ready:
+        _, i = heapq.heappop(ready)
+        out.append(items[i])
+        done.add(i)
+        for j in waiting.pop(idents[i], ()):
+            heapq.heappush(ready, (keys[j], j))
+    out.extend(items[i] for i in order if i not in done)  # a cycle: what is left, in key order
+    return out
+
+
+def _time_key(created_at: Any, tiebreak: Any) -> tuple[dt.datetime, Any]:
+    return (parse_time(created_at) or _EPOCH, tiebreak)
+
+
 def active_ids(rows: Iterable[tuple[int, int | None]]) -> set[int]:
     """Ids with effect: an annotation is active unless an *active* undo points at it.
 
-    Undos always come after what they undo, so walking ids downwards decides each undo before its target.
+    Decided from the undo links, not from id order: walking targets-before-undos backwards decides each
+    undo before its target, however long an undo/redo chain is (no recursion).
     """
-    rows = sorted(rows, key=lambda r: r[0], reverse=True)
+    pairs = [(int(a), None if u is None else int(u)) for a, u in rows]
+    ordered = log_order(pairs, ident=lambda r: r[0], after=lambda r: r[1], key=lambda r: r[0])
     undone_by: dict[int, list[int]] = {}
-    for ann_id, undoes in rows:
+    for ann_id, undoes in pairs:
         if undoes is not None:
-            undone_by.setdefault(int(undoes), []).append(int(ann_id))
+            undone_by.setdefault(undoes, []).append(ann_id)
     active: set[int] = set()
-    for ann_id, _ in rows:
-        if not any(u in active for u in undone_by.get(int(ann_id), ())):
-            active.add(int(ann_id))
+    for ann_id, _ in reversed(ordered):
+        if not any(u in active for u in undone_by.get(ann_id, ())):
+            active.add(ann_id)
     return active
 
 
-def fold_annotations(rows: Iterable[AnnotationRow]) -> dict[str, dict[str, dict[str, Any]]]:
+def _payload_dict(payload: Any) -> dict[str, Any] | None:
+    """A stored payload (JSON text or dict) as a dict, or None when it is not a JSON object."""
+    if isinstance(payload, dict):
+        return payload
+    try:
+        value = json.loads(payload)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _check_row(row: AnnotationRow, ids: set[int]) -> dict[str, Any] | str:
+    """The normalised payload of one stored row, or the reason it is invalid."""
+    _ann_id, target_type, target_key, action, payload_json, analyst, undoes = row
+    if action == "undo" and (undoes is None or int(undoes) not in ids):
+        return "undoes: no such annotation in this store"
+    if isinstance(payload_json, str):
+        checked = _check_stored_text(target_type, target_key, action, payload_json, analyst)
+    else:
+        checked = _check_stored(target_type, target_key, action, payload_json, analyst)
+    return checked if isinstance(checked, str) else dict(checked)  # a copy: the cache keeps its own
+
+
+@functools.lru_cache(maxsize=65536)
+def _check_stored_text(target_type: Any, target_key: Any, action: Any, payload: str, analyst: Any) -> Any:
+    """:func:`_check_stored` cached by the row's text: rows are append-only, and every read folds the
+    whole log again, so each row is checked once per process, not once per read."""
+    return _check_stored(target_type, target_key, action, payload, analyst)
+
+
+def _check_stored(target_type: Any, target_key: Any, action: Any, payload_json: Any, analyst: Any) -> Any:
+    payload = _payload_dict(payload_json)
+    if payload is None:
+        return "payload is not a JSON object"
+    if not isinstance(analyst, str) or not analyst.strip():
+        return "analyst: missing"
+    if action == "undo":
+        return payload
+    try:
+        return check_stored_payload(target_type, target_key, action, payload)
+    except AnnotationError as exc:
+        return str(exc)
+
+
+def row_problems(rows: Iterable[AnnotationRow]) -> dict[int, str]:
+    """Annotation id -> why that stored row is invalid (only invalid rows are keys)."""
+    rows = list(rows)
+    ids = {int(r[0]) for r in rows}
+    return {int(r[0]): res for r in rows if isinstance(res := _check_row(r, ids), str)}
+
+
+_WARNED: set[tuple[int, str]] = set()
+
+
+def _warn_invalid(ann_id: int, target_type: str, target_key: str, problem: str) -> None:
+    """Log an invalid row once per process (every read folds the log again)."""
+    if (ann_id, problem) in _WARNED:
+        return
+    if len(_WARNED) > 10_000:
+        _WARNED.clear()
+    _WARNED.add((ann_id, problem))
+    log.warning(
+        "annotation #%s on %s %s is invalid and was skipped (%s); undo it to clear this warning",
+        ann_id,
+        target_type,
+        target_key,
+        problem,
+    )
+
+
+def fold_annotations(
+    rows: Iterable[AnnotationRow], times: Mapping[int, Any] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
     """Fold the active annotations per target into the effective overrides.
 
-    ``rows`` are the whole log in order (created_at, annotation_id); returns ``{target_type: {target_key:
-    state}}`` with a key for every target type. ``last_id`` counts every row (undos included), so it is
-    what a caller passes as ``expected_last``.
+    ``rows`` are the whole log; with ``times`` (annotation id -> ``created_at``) they are first put in log
+    order (parsed time, undos after their targets: :func:`log_order`), else they are taken as given.
+    Returns ``{target_type: {target_key: state}}`` with a key for every target type. ``last_id`` counts
+    every row (undos and invalid rows included), so it is what a caller passes as ``expected_last``. A row
+    that does not pass today's checks is skipped with a logged warning (:func:`row_problems`).
     """
     rows = list(rows)
-    active = active_ids([(r[0], r[6]) for r in rows])
+    if times is not None:
+        rows = log_order(
+            rows,
+            ident=lambda r: int(r[0]),
+            after=lambda r: None if r[6] is None else int(r[6]),
+            key=lambda r: _time_key(times.get(int(r[0])), int(r[0])),
+        )
+    ids = {int(r[0]) for r in rows}
+    checked = {int(r[0]): _check_row(r, ids) for r in rows}
+    active = active_ids([(r[0], None if isinstance(checked[int(r[0])], str) else r[6]) for r in rows])
     states: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TARGET_TYPES}
-    for ann_id, target_type, key, action, payload_json, analyst, _undoes in rows:
+    for ann_id, target_type, key, action, _payload, analyst, _undoes in rows:
+        if target_type not in states:
+            _warn_invalid(ann_id, target_type, key, f"unknown target_type {target_type!r}")
+            continue
         st = states[target_type].setdefault(key, {"status": "auto", "last_id": None, "notes": []})
         st["last_id"] = max(ann_id, st["last_id"] or 0)
+        payload = checked[int(ann_id)]
+        if isinstance(payload, str):
+            if ann_id in active:
+                _warn_invalid(ann_id, target_type, key, payload)
+            continue
         if ann_id not in active or action == "undo":
             continue
-        payload = json.loads(payload_json) if isinstance(payload_json, str) else payload_json
         if action == "confirm":
             st["status"] = "edited" if st.get("edited") else "confirmed"
             st["rejected"] = False
@@ -393,6 +575,11 @@ def apply_to_events(raw: pd.DataFrame, states: dict[str, dict[str, dict[str, Any
 
 # --------------------------------------------------------------------------------------------------
 # validation (what an annotation may say)
+#
+# One set of checks for every way in: `check_payload` (Store.annotate, so the dashboard too) normalises
+# what an analyst gives and then passes it through `check_stored_payload`, which is also what an import
+# (`validate_imported`) and every read (the fold, via `row_problems`) apply to stored rows. So nothing
+# written today can be refused tomorrow, and nothing refused can be written.
 
 
 def check_analyst(analyst: Any) -> str:
@@ -402,42 +589,136 @@ def check_analyst(analyst: Any) -> str:
     return analyst.strip()
 
 
+def _date_value(field: str, value: Any) -> str | None:
+    """``YYYY-MM-DD`` (or None) with a year in MIN_YEAR..MAX_YEAR, the range every date source uses."""
+    try:
+        date = iso_date(value)
+    except (TypeError, ValueError) as exc:
+        raise AnnotationError(f"{field} must be YYYY-MM-DD, not {value!r}") from exc
+    if date is not None and not MIN_YEAR <= int(date[:4]) <= MAX_YEAR:
+        raise AnnotationError(f"{field}: year {int(date[:4])} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return date
+
+
+def _int_value(field: str, value: Any) -> int:
+    """An integer given as int, integral float or digits (JSON from other tools); never a bool."""
+    if isinstance(value, bool):
+        raise AnnotationError(f"{field} must be an integer, not {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value.strip())
+    raise AnnotationError(f"{field} must be an integer, not {value!r}")
+
+
+def _text_value(field: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise AnnotationError(f"{field} must be text, not {value!r}")
+    return value
+
+
+def _coordinates(action: str, out: dict[str, Any]) -> tuple[float, float]:
+    """(latitude, longitude) as finite floats on the globe: lat -90..90, lon -180..180."""
+    try:
+        values = out["latitude"], out["longitude"]
+        if any(isinstance(v, bool) for v in values):
+            raise TypeError("a boolean is not a coordinate")
+        lat, lon = float(values[0]), float(values[1])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnnotationError(f"{action} needs numeric 'latitude' and 'longitude'") from exc
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise AnnotationError(f"latitude/longitude: point ({lat}, {lon}) is outside the world")
+    return lat, lon
+
+
+def _check_applies(target_type: str, action: str) -> None:
+    """Refuse an action on a target type it does not apply to."""
+    if target_type not in TARGET_TYPES:
+        raise AnnotationError(f"target_type must be one of {TARGET_TYPES}, not {target_type!r}")
+    if action not in ANNOTATION_ACTIONS:
+        allowed = ", ".join(ANNOTATION_ACTIONS)
+        raise AnnotationError(f"unknown action {action!r}; expected one of {allowed}")
+    if target_type == "article" and action not in ("confirm", "note", "set_date", "undo"):
+        raise AnnotationError(f"{action} does not apply to articles (set_date, note, confirm do)")
+    if action == "set_date" and target_type != "article":
+        raise AnnotationError("set_date applies to articles only; use edit_event for an event")
+    if action == "edit_event" and target_type != "event":
+        raise AnnotationError("edit_event applies to events only")
+
+
+def _check_key(target_type: str, target_key: Any) -> None:
+    """The shape of a stable key (`geo.store.base`): offsets are integers, an article key is a hash."""
+    if not isinstance(target_key, str) or not target_key or target_key != target_key.strip():
+        raise AnnotationError(f"target_key: invalid key {target_key!r}")
+    parts = target_key.split(":")
+    if target_type == "article":
+        ok = len(parts) == 1
+    elif target_type == "mention":
+        ok = len(parts) == 3 and bool(parts[0]) and parts[1].isdigit() and parts[2].isdigit()
+    else:  # "<hash>:<evidence_start>:<mention_start or ''>:<kind>[#n]"
+        ok = len(parts) >= 4 and bool(parts[0]) and parts[1].isdigit() and bool(parts[3])
+        ok = ok and (parts[2] == "" or parts[2].isdigit())
+    if not ok:
+        raise AnnotationError(f"target_key: {target_key!r} is not a {target_type} key")
+
+
 def check_imported_payload(action: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Imported rows carry the normalised payloads :meth:`StoreBackend.annotate` wrote; check their shape so a
-    hand-edited file cannot break every later read."""
+    """The shape of a stored payload (what :meth:`StoreBackend.annotate` writes), normalised, for one
+    action; :class:`AnnotationError` names the field. Used for imports and for every row a read folds,
+    so a hand-edited file or an old row cannot break a read."""
+    if not isinstance(payload, dict):
+        raise AnnotationError("payload must be an object")
     out = {k: clean_value(v) for k, v in payload.items()}
     if action == "set_date":
         return check_article_date(out)
     if action == "edit_event":
         return check_event_edit(out)
-    if action == "note" and not isinstance(out.get("text"), str):
-        raise AnnotationError("a note needs a 'text'")
+    if action == "note":
+        if not isinstance(out.get("text"), str):
+            raise AnnotationError("a note needs a 'text'")
+        return out
+    if action in ("confirm", "not_a_place", "reject"):
+        _text_value("comment", out.get("comment"))
+        return out
     if action in _PLACE_ACTIONS:
-        try:
-            lat, lon = float(out["latitude"]), float(out["longitude"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise AnnotationError(f"{action} needs numeric 'latitude' and 'longitude'") from exc
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise AnnotationError(f"point ({lat}, {lon}) is outside the world")
+        lat, lon = _coordinates(action, out)
         place = {k: out.get(k) for k in PLACE_FIELDS}
         place.update(latitude=lat, longitude=lon)
-        if place["geonameid"] is not None:
-            place["geonameid"] = int(place["geonameid"])
+        if place["geonameid"] is not None or action != "set_point":
+            try:
+                place["geonameid"] = _int_value("geonameid", place["geonameid"])
+            except AnnotationError as exc:
+                raise AnnotationError(f"{action} needs an integer 'geonameid' ({exc})") from None
+        for field in ("name", "country_code", "admin1_code", "feature_code"):
+            _text_value(field, place[field])
         return place
-    return out
+    return out  # undo: the link is in undoes_id/undoes_uid, not the payload
+
+
+def check_stored_payload(
+    target_type: str, target_key: Any, action: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """A whole stored row's meaning: target type, key shape, action on that target, payload (normalised).
+
+    Raises :class:`AnnotationError` naming the field; see :func:`check_imported_payload`."""
+    _check_applies(target_type, action)
+    _check_key(target_type, target_key)
+    return check_imported_payload(action, payload)
 
 
 def check_article_date(out: dict[str, Any]) -> dict[str, Any]:
-    """``{"date": "YYYY-MM-DD" | None, "date_precision": "day"|"month"|"year"}``; None = "no date"."""
+    """``{"date": "YYYY-MM-DD" | None, "date_precision": "day"|"month"|"year"}``; None = "no date".
+
+    The year must be in MIN_YEAR..MAX_YEAR (`geo.model`): a year-1 date would also break date arithmetic
+    and pandas on every later read."""
     unknown = set(out) - {"date", "date_precision"}
     if unknown or "date" not in out:
         raise AnnotationError("set_date needs {'date': 'YYYY-MM-DD' or None, 'date_precision': ...}")
-    try:
-        date = iso_date(out["date"])
-    except (TypeError, ValueError) as exc:
-        raise AnnotationError(f"date must be YYYY-MM-DD, not {out['date']!r}") from exc
+    date = _date_value("date", out["date"])
     precision = out.get("date_precision", "day" if date else None)
-    if date is not None and precision not in ("day", "month", "year"):
+    if date is not None and precision not in _DATE_PRECISIONS:
         raise AnnotationError("date_precision must be day, month or year")
     if date is not None and precision == "month":
         date = date[:8] + "01"
@@ -447,7 +728,8 @@ def check_article_date(out: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_event_edit(out: dict[str, Any]) -> dict[str, Any]:
-    """An ``edit_event`` payload with only known fields, each valid (kind, ISO date, precision 1..7)."""
+    """An ``edit_event`` payload with only known fields, each valid (kind, ISO date in the year range,
+    precision day/month/year, where precision 1..7)."""
     unknown = set(out) - set(_EVENT_EDIT_FIELDS)
     if unknown:
         raise AnnotationError(f"edit_event: unknown fields {sorted(unknown)}; allowed {_EVENT_EDIT_FIELDS}")
@@ -460,21 +742,26 @@ def check_event_edit(out: dict[str, Any]) -> dict[str, Any]:
         clean["kind"] = out["kind"]
     if "actor" in out:
         actor = out["actor"]
+        if actor is not None and not isinstance(actor, str | int | float):
+            raise AnnotationError(f"actor must be text, not {actor!r}")
         clean["actor"] = str(actor).strip() or None if actor is not None else None
     if "event_date" in out:
-        try:
-            clean["event_date"] = iso_date(out["event_date"])
-        except (TypeError, ValueError) as exc:
-            raise AnnotationError(f"event_date must be YYYY-MM-DD, not {out['event_date']!r}") from exc
+        clean["event_date"] = _date_value("event_date", out["event_date"])
     if "date_precision" in out:
-        if out["date_precision"] not in ("day", "month", "year", None):
+        if out["date_precision"] not in (*_DATE_PRECISIONS, None):
             raise AnnotationError("date_precision must be day, month or year")
         clean["date_precision"] = out["date_precision"]
     if "where_precision" in out:
         wp = out["where_precision"]
-        if wp is not None and (not isinstance(wp, int | float) or int(wp) not in range(1, 8)):
-            raise AnnotationError("where_precision must be an integer 1..7")
-        clean["where_precision"] = None if wp is None else int(wp)
+        if wp is not None:
+            try:
+                wp = _int_value("where_precision", wp)
+            except AnnotationError:
+                wp = 0
+            if wp not in _WHERE_PRECISIONS:
+                given = out["where_precision"]
+                raise AnnotationError(f"where_precision must be an integer 1..7, not {given!r}")
+        clean["where_precision"] = wp
     return clean
 
 
@@ -510,11 +797,13 @@ def check_payload(
     payload: dict[str, Any],
     *,
     find_place: Callable[[int], dict[str, Any] | None] = place_from_gazetteer,
+    target_key: str | None = None,
 ) -> dict[str, Any]:
     """The normalised payload stored for ``action`` on a ``target_type``, or :class:`AnnotationError`.
 
     ``find_place(geonameid)`` fills a ``choose_candidate``/``set_place`` given only an id (a backend
-    looks in the mention's candidates first, then the gazetteer).
+    looks in the mention's candidates first, then the gazetteer). The result also passes
+    :func:`check_stored_payload` (with ``target_key`` when given), the check imports and reads apply.
     """
     if action not in ANNOTATION_ACTIONS:
         allowed = ", ".join(ANNOTATION_ACTIONS)
@@ -522,36 +811,32 @@ def check_payload(
     if not isinstance(payload, dict):
         raise AnnotationError("payload must be a dict")
     out = {k: clean_value(v) for k, v in payload.items()}
-    if target_type == "article" and action not in ("confirm", "note", "set_date"):
-        raise AnnotationError(f"{action} does not apply to articles (set_date, note, confirm do)")
+    _check_applies(target_type, action)
     if action == "set_date":
-        if target_type != "article":
-            raise AnnotationError("set_date applies to articles only; use edit_event for an event")
-        return check_article_date(out)
-    if action in ("confirm", "not_a_place", "reject"):
-        return {k: v for k, v in out.items() if k == "comment"}
-    if action == "note":
+        clean = check_article_date(out)
+    elif action in ("confirm", "not_a_place", "reject"):
+        clean = {k: v for k, v in out.items() if k == "comment"}
+    elif action == "note":
         text = out.get("text")
         if not isinstance(text, str) or not text.strip():
             raise AnnotationError("a note needs a non-empty 'text'")
-        return {"text": text.strip()}
-    if action == "edit_event":
-        if target_type != "event":
-            raise AnnotationError("edit_event applies to events only")
-        return check_event_edit(out)
-    if action == "set_point":
-        return _point_payload(out)
-    return _place_payload(action, out, find_place)  # choose_candidate / set_place
+        clean = {"text": text.strip()}
+    elif action == "edit_event":
+        clean = check_event_edit(out)
+    elif action == "set_point":
+        clean = _point_payload(out)
+    elif action == "undo":
+        raise AnnotationError("undo needs an annotation id; use undo()")
+    else:
+        clean = _place_payload(action, out, find_place)  # choose_candidate / set_place
+    if target_key is not None:
+        return check_stored_payload(target_type, target_key, action, clean)
+    return check_imported_payload(action, clean)
 
 
 def _point_payload(out: dict[str, Any]) -> dict[str, Any]:
     """A ``set_point`` payload: a point on the globe, named by the analyst or by its coordinates."""
-    try:
-        lat, lon = float(out["latitude"]), float(out["longitude"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise AnnotationError("set_point needs numeric 'latitude' and 'longitude'") from exc
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise AnnotationError(f"point ({lat}, {lon}) is outside the world")
+    lat, lon = _coordinates("set_point", out)
     name = out.get("name")
     return {
         "geonameid": None,
@@ -569,8 +854,8 @@ def _place_payload(
 ) -> dict[str, Any]:
     """A ``choose_candidate``/``set_place`` payload: full place fields as given, or looked up by id."""
     try:
-        gid = int(out["geonameid"])
-    except (KeyError, TypeError, ValueError) as exc:
+        gid = _int_value("geonameid", out.get("geonameid"))
+    except AnnotationError as exc:
         raise AnnotationError(f"{action} needs an integer 'geonameid'") from exc
     if all(out.get(k) is not None for k in ("name", "latitude", "longitude", "country_code")):
         given: dict[str, Any] = {k: out.get(k) for k in PLACE_FIELDS}
@@ -604,53 +889,102 @@ def check_expected(
         )
 
 
+#: The fields of an exported row that say what it means (uid and content_hash aside).
+ROW_FIELDS = ("target_type", "target_key", "action", "payload", "analyst", "created_at", "undoes_uid")
+
+
+def same_annotation(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two annotation rows (export shape) say the same thing: what a re-import of the same uid
+    must find. Payloads compare as parsed JSON, times as parsed instants ("Z" = "+00:00")."""
+    for field in ROW_FIELDS:
+        x, y = a.get(field), b.get(field)
+        if field == "payload":
+            x, y = _payload_dict(x or {}), _payload_dict(y or {})
+        elif field == "created_at":
+            tx, ty = parse_time(x), parse_time(y)
+            if tx is not None and ty is not None:
+                x, y = tx, ty
+        elif field == "undoes_uid":
+            x, y = x or None, y or None
+        if x != y:
+            return False
+    return True
+
+
 def validate_imported(rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Check exported annotation rows (:meth:`StoreBackend.export_annotations` shape) before an import.
 
-    Returns them normalised (payload as sorted JSON text, ``content_hash`` filled from the key) and sorted
-    by ``created_at``, or raises :class:`AnnotationError` naming the first bad row.
+    Returns them normalised (payload as sorted JSON text, ``content_hash`` filled from the key), without
+    repeats of an identical row, in log order (parsed ``created_at``, each undo after its target), or
+    raises :class:`AnnotationError` naming the first bad row, its uid and the field. The same uid twice
+    with different content is an error, not a silent choice.
     """
     rows = list(rows)
     clean: list[dict[str, Any]] = []
+    by_uid: dict[str, dict[str, Any]] = {}
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise AnnotationError(f"annotation {i}: not an object")
+        uid = r.get("uid")
+        where = f"annotation {i}"
+        tag = f" (uid {uid})" if isinstance(uid, str) and uid else ""
         try:
-            uid = str(r["uid"])
-            target_type = str(r["target_type"])
-            target_key = str(r["target_key"])
-            action = str(r["action"])
-            analyst = check_analyst(r["analyst"])
+            if not isinstance(uid, str) or not uid.strip():
+                raise AnnotationError(f"uid: missing or not text ({uid!r})")
+            for field in ("target_type", "target_key", "action", "created_at"):
+                if not isinstance(r.get(field), str):
+                    raise AnnotationError(f"{field}: missing or not text ({r.get(field)!r})")
+            target_type, target_key, action = str(r["target_type"]), str(r["target_key"]), str(r["action"])
+            try:
+                analyst = check_analyst(r.get("analyst"))
+            except AnnotationError as exc:
+                raise AnnotationError(f"analyst: {exc}") from None
             created_at = str(r["created_at"])
-            dt.datetime.fromisoformat(created_at)
-        except (KeyError, TypeError, ValueError, AnnotationError) as exc:
-            raise AnnotationError(f"annotation {i}: missing or invalid field ({exc})") from exc
-        if target_type not in TARGET_TYPES:
-            raise AnnotationError(f"annotation {i}: unknown target_type {target_type!r}")
-        if action not in ANNOTATION_ACTIONS:
-            raise AnnotationError(f"annotation {i}: unknown action {action!r}")
-        payload = r.get("payload") or {}
-        if not isinstance(payload, dict):
-            raise AnnotationError(f"annotation {i}: payload must be an object")
-        try:
-            payload = check_imported_payload(action, payload)
+            if parse_time(created_at) is None:
+                raise AnnotationError(f"created_at: not an ISO time ({created_at!r})")
+            if target_type not in TARGET_TYPES:
+                raise AnnotationError(f"unknown target_type {target_type!r}")
+            if action not in ANNOTATION_ACTIONS:
+                raise AnnotationError(f"unknown action {action!r}")
+            payload = r.get("payload") or {}
+            if not isinstance(payload, dict):
+                raise AnnotationError("payload must be an object")
+            payload = check_stored_payload(target_type, target_key, action, payload)
+            undoes_uid = r.get("undoes_uid") or None
+            if action == "undo" and not isinstance(undoes_uid, str):
+                raise AnnotationError("undo without undoes_uid")
+            if action != "undo" and undoes_uid is not None:
+                raise AnnotationError(f"undoes_uid: only an undo undoes something, not {action!r}")
+            key_hash = target_key.split(":", 1)[0]
+            content_hash = r.get("content_hash") or key_hash
+            if content_hash != key_hash:
+                raise AnnotationError(f"content_hash {content_hash!r} does not match target_key")
         except AnnotationError as exc:
-            raise AnnotationError(f"annotation {i}: {exc}") from exc
-        undoes_uid = r.get("undoes_uid")
-        if action == "undo" and not undoes_uid:
-            raise AnnotationError(f"annotation {i}: undo without undoes_uid")
-        clean.append(
-            {
-                "uid": uid,
-                "target_type": target_type,
-                "target_key": target_key,
-                "content_hash": str(r.get("content_hash") or target_key.split(":", 1)[0]),
-                "action": action,
-                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                "analyst": analyst,
-                "created_at": created_at,
-                "undoes_uid": str(undoes_uid) if undoes_uid else None,
-            }
-        )
-    clean.sort(key=lambda r: r["created_at"])
-    return clean
+            raise AnnotationError(f"{where}: {exc}{tag}") from exc
+        row = {
+            "uid": uid,
+            "target_type": target_type,
+            "target_key": target_key,
+            "content_hash": content_hash,
+            "action": action,
+            "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            "analyst": analyst,
+            "created_at": created_at,
+            "undoes_uid": undoes_uid,
+        }
+        seen = by_uid.get(uid)
+        if seen is not None:
+            if not same_annotation(seen, row):
+                raise AnnotationError(
+                    f"{where}: uid {uid} appears twice in the file with different content; "
+                    "nothing was imported"
+                )
+            continue  # the same row twice: importing it once is enough
+        by_uid[uid] = row
+        clean.append(row)
+    return log_order(
+        clean,
+        ident=lambda r: r["uid"],
+        after=lambda r: r["undoes_uid"],
+        key=lambda r: parse_time(r["created_at"]) or _EPOCH,
+    )

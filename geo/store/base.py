@@ -311,7 +311,9 @@ class StoreBackend(Protocol):
 
         ``expected_last``: the ``last_annotation_id`` the caller saw (None = "no annotation yet"); if
         someone annotated the target meanwhile, :class:`ConcurrentEditError` is raised and nothing is
-        written. Omit it to skip the check. Invalid input raises :class:`AnnotationError`.
+        written. Omit it to skip the check. Invalid input raises :class:`AnnotationError` naming the
+        field: dates outside ``geo.model.MIN_YEAR..MAX_YEAR``, ids that are not integers, coordinates
+        off the globe or not finite, unknown kinds or precisions (the same checks an import applies).
         """
         ...
 
@@ -334,24 +336,33 @@ class StoreBackend(Protocol):
 
         Columns: annotation_id, uid, target_type, target_key, content_hash, article_id (Int64; NA when
         the article is not in this store), action, payload (dict), analyst, created_at (ISO UTC str),
-        undoes_id (Int64), active (bool: the row currently has effect), undone (bool: cancelled by an
-        active undo; for an undo row: the undo itself was undone, i.e. a redo).
+        undoes_id (Int64), active (bool: not cancelled by an active undo), undone (bool: cancelled by an
+        active undo; for an undo row: the undo itself was undone, i.e. a redo), valid (bool: passes
+        today's checks), problem (why it does not, '' when valid), status ('active' | 'undone' |
+        'invalid'). An invalid row (written by an older version or by hand) has no effect on any read;
+        it is shown here so that an analyst can undo it, which is allowed.
         """
         ...
 
     def export_annotations(self) -> list[dict[str, Any]]:
-        """Every annotation row as JSON-able dicts (oldest first) with stable ``uid``/``undoes_uid``.
+        """Every annotation row as JSON-able dicts with stable ``uid``/``undoes_uid``, in log order: by
+        parsed ``created_at``, each undo after its target (analysts' clocks differ), so the file imports.
 
         Keys: uid, target_type, target_key, content_hash, action, payload, analyst, created_at,
-        undoes_uid. Local row ids are not exported: they mean nothing in another store.
+        undoes_uid. Local row ids are not exported: they mean nothing in another store. Invalid rows (see
+        :meth:`annotation_history`) and undos of them are left out with a logged warning.
         """
         ...
 
     def import_annotations(self, rows: Iterable[dict[str, Any]]) -> int:
         """Add annotations exported by :meth:`export_annotations`; returns how many were new.
 
-        Idempotent: rows whose ``uid`` is already stored are skipped. All rows are validated first and
-        written in one transaction (a bad row raises :class:`AnnotationError` and nothing is written).
+        Idempotent: rows whose ``uid`` is already stored with the same content are skipped; the same
+        uid with different content (in the store or twice in the file) is an :class:`AnnotationError`
+        naming it. All rows are validated first (the checks of :meth:`annotate`: dates in
+        ``geo.model.MIN_YEAR..MAX_YEAR``, integer ids, coordinates on the globe, known kinds and
+        precisions; the message names the uid and field) and written in one transaction, in log order
+        (parsed time, each undo after its target): a bad row means nothing is written.
         Targets need not exist yet: annotations for articles not ingested here apply once they are.
         """
         ...

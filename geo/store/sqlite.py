@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -51,6 +52,8 @@ from geo.store.base import (
 from geo.store.migrations import migrate
 
 __all__ = ["SQLiteStore", "Store", "default_db_path"]
+
+_log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -559,17 +562,18 @@ class Store:
     ) -> int:
         """Append one annotation and return its id (payloads by action: :meth:`StoreBackend.annotate`)."""
         if action == "undo":
-            if not payload or "annotation_id" not in payload:
+            if not isinstance(payload, dict) or "annotation_id" not in payload:
                 raise AnnotationError("undo needs payload {'annotation_id': id}; use Store.undo()")
-            return self.undo(int(payload["annotation_id"]), analyst=analyst, expected_last=expected_last)
+            return self.undo(payload["annotation_id"], analyst=analyst, expected_last=expected_last)
         target_type, content_hash = self._check_target(target_type, target_key)
         clean_payload = ann.check_payload(
             target_type,
             action,
-            payload or {},
+            payload if payload is not None else {},
             find_place=lambda gid: (
                 self._place_from_candidates(target_type, target_key, gid) or ann.place_from_gazetteer(gid)
             ),
+            target_key=target_key,
         )
         analyst = check_analyst(analyst)
         with self._write() as con:
@@ -597,10 +601,11 @@ class Store:
         :class:`ConcurrentEditError` when ``expected_last`` does not match.
         """
         analyst = check_analyst(analyst)
+        annotation_id = _annotation_id(annotation_id)
         with self._write() as con:
             row = con.execute(
                 "SELECT uid, target_type, content_hash, target_key FROM annotations WHERE annotation_id=?",
-                (int(annotation_id),),
+                (annotation_id,),
             ).fetchone()
             if row is None:
                 raise AnnotationError(f"no annotation #{annotation_id}")
@@ -665,13 +670,20 @@ class Store:
                 self._con,
                 params=params,
             )
-            all_rows = self._con.execute("SELECT annotation_id, undoes_id FROM annotations").fetchall()
-        active = active_ids(all_rows)
+            all_rows = self._annotation_rows()
+        problems = ann.row_problems(all_rows)
+        active = active_ids([(r[0], None if r[0] in problems else r[6]) for r in all_rows])
         df["article_id"] = df["article_id"].astype("Int64")
         df["undoes_id"] = df["undoes_id"].astype("Int64")
-        df["payload"] = [json.loads(p) for p in df["payload"]]
+        df["payload"] = pd.Series([_history_payload(p) for p in df["payload"]], index=df.index, dtype=object)
         df["active"] = df["annotation_id"].isin(active)
         df["undone"] = ~df["active"]
+        df["valid"] = ~df["annotation_id"].isin(problems)
+        df["problem"] = [problems.get(int(i), "") for i in df["annotation_id"]]
+        df["status"] = [
+            "undone" if undone else ("active" if valid else "invalid")
+            for undone, valid in zip(df["undone"], df["valid"], strict=True)
+        ]
         return df
 
     def export_annotations(self) -> list[dict[str, Any]]:
@@ -679,22 +691,39 @@ class Store:
         with self._lock:
             rows = self._con.execute(
                 "SELECT uid, target_type, target_key, content_hash, action, payload, analyst, created_at, "
-                "undoes_uid FROM annotations ORDER BY annotation_id"
+                "undoes_uid, annotation_id, undoes_id FROM annotations ORDER BY annotation_id"
             ).fetchall()
-        return [
-            {
-                "uid": r[0],
-                "target_type": r[1],
-                "target_key": r[2],
-                "content_hash": r[3],
-                "action": r[4],
-                "payload": json.loads(r[5]),
-                "analyst": r[6],
-                "created_at": r[7],
-                "undoes_uid": r[8],
-            }
-            for r in rows
-        ]
+        problems = ann.row_problems((r[9], r[1], r[2], r[4], r[5], r[6], r[10]) for r in rows)
+        ordered = ann.log_order(
+            rows,
+            ident=lambda r: r[0],
+            after=lambda r: r[8],
+            key=lambda r: (ann.parse_time(r[7]) or dt.datetime.min.replace(tzinfo=dt.UTC), r[9]),
+        )
+        out: list[dict[str, Any]] = []
+        left_out: set[str] = set()
+        for r in ordered:
+            # An invalid row (and an undo of one) would make the whole file refused on import; it has
+            # no effect here either, so it stays out, with a warning naming it.
+            if r[9] in problems or (r[8] is not None and r[8] in left_out):
+                left_out.add(r[0])
+                why = problems.get(r[9]) or f"it undoes {r[8]}, which is left out"
+                _log.warning("annotation #%s (uid %s) left out of the export: %s", r[9], r[0], why)
+                continue
+            out.append(
+                {
+                    "uid": r[0],
+                    "target_type": r[1],
+                    "target_key": r[2],
+                    "content_hash": r[3],
+                    "action": r[4],
+                    "payload": json.loads(r[5]),
+                    "analyst": r[6],
+                    "created_at": r[7],
+                    "undoes_uid": r[8],
+                }
+            )
+        return out
 
     def import_annotations(self, rows: Iterable[dict[str, Any]]) -> int:
         """Add exported annotations in one transaction; returns how many were new (idempotent by uid)."""
@@ -702,7 +731,17 @@ class Store:
         added = 0
         with self._write() as con:
             for r in clean:
-                if con.execute("SELECT 1 FROM annotations WHERE uid = ?", (r["uid"],)).fetchone():
+                stored = con.execute(
+                    "SELECT target_type, target_key, action, payload, analyst, created_at, undoes_uid "
+                    "FROM annotations WHERE uid = ?",
+                    (r["uid"],),
+                ).fetchone()
+                if stored is not None:
+                    if not ann.same_annotation(dict(zip(ann.ROW_FIELDS, stored, strict=True)), r):
+                        raise AnnotationError(
+                            f"annotation uid {r['uid']} is already in this store with different content; "
+                            "nothing was imported"
+                        )
                     continue
                 undoes_id = None
                 if r["undoes_uid"]:
@@ -795,12 +834,52 @@ class Store:
         ann.check_expected(target_type, target_key, expected_last, row)
 
     def _annotation_states(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """Fold the active annotations per target into the effective overrides (caller holds lock)."""
+        """Fold the active annotations per target into the effective overrides (caller holds lock).
+
+        Cached per generation like the frames: articles, mentions and events are each re-loaded after a
+        write, and checking and ordering the whole log three times would triple the cost of a write."""
+        meta = self._meta()
+        key = (str(self.path.resolve()), meta.get("store_uid", ""), "annotation_states")
+        gen = int(meta["generation"])
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+        if hit is not None and hit[0] == gen:
+            return hit[1]  # type: ignore[return-value]
         rows = self._con.execute(
-            "SELECT annotation_id, target_type, target_key, action, payload, analyst, undoes_id "
-            "FROM annotations ORDER BY created_at, annotation_id"
+            "SELECT annotation_id, target_type, target_key, action, payload, analyst, undoes_id, created_at "
+            "FROM annotations ORDER BY annotation_id"
         ).fetchall()
-        return ann.fold_annotations(rows)
+        times = {r[0]: r[7] for r in rows}
+        states = ann.fold_annotations([r[:7] for r in rows], times)
+        with _CACHE_LOCK:
+            _cache_put(key, (gen, states))
+        return states
+
+    def _annotation_rows(self) -> list[ann.AnnotationRow]:
+        """Every annotation row in the fold's shape (caller holds lock)."""
+        return self._con.execute(
+            "SELECT annotation_id, target_type, target_key, action, payload, analyst, undoes_id "
+            "FROM annotations ORDER BY annotation_id"
+        ).fetchall()
+
+
+def _annotation_id(value: Any) -> int:
+    """An annotation id given by a caller (the dashboard, a payload) as an int, or AnnotationError."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise AnnotationError(f"annotation_id must be an integer, not {value!r}")
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise AnnotationError(f"annotation_id must be an integer, not {value!r}") from exc
+
+
+def _history_payload(text: str) -> dict[str, Any]:
+    """A stored payload for the history: the object, or the unreadable text under "raw"."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return {"raw": text}
+    return value if isinstance(value, dict) else {"raw": text}
 
 
 def _mention_rows(article_id: int, mentions: list[Mention]) -> list[tuple[Any, ...]]:
