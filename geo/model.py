@@ -22,11 +22,6 @@ MAX_YEAR = 2200
 # A map view or bounding box: (west, south, east, north) in degrees, always four numbers.
 BBox = tuple[float, float, float, float]
 EventKind = Literal["captured", "attacked", "besieged", "withdrew", "ceasefire", "other"]
-# The one range of plausible years (inclusive) for every date conflictmap reads or is given: metadata,
-# markers and datelines, and analysts' annotations. Outside it a date is a typo or a parse error, and
-# year 1 or 9999 would also overflow date arithmetic ("on Thursday" before 0001-01-01) and pandas.
-MIN_YEAR = 1000
-MAX_YEAR = 2200
 EVENT_KINDS: tuple[str, ...] = KIND_NAMES  # the registry in geo.kinds is the one list of kinds
 
 # UCDP GED where_prec: 1 exact place, 2 near a place, 3 second-order admin, 4 first-order admin, 6 country,
