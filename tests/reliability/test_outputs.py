@@ -263,7 +263,17 @@ def test_exit_codes_are_documented():
 # --- 3. series length ------------------------------------------------------------------------------------
 
 
-def test_a_series_of_thousands_of_frames_needs_max_frames(db, tmp_path, capsys):
+def _no_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawing a frame fails loudly: a series that should be refused must be refused before the first."""
+
+    def draw(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a frame was drawn")
+
+    monkeypatch.setattr("geo.export.series.build_map_data", draw)
+
+
+def test_a_series_of_thousands_of_frames_needs_max_frames(db, tmp_path, capsys, monkeypatch):
+    _no_drawing(monkeypatch)
     frames = tmp_path / "frames"
     argv = ["map", "--from", "2000-01-01", "--to", "2021-11-25", "--every", "day", "--out", str(frames)]
     started = time.monotonic()
@@ -283,7 +293,8 @@ def test_max_frames_sets_the_limit(db, tmp_path, capsys):
     assert "wrote 3 frames" in stdout
 
 
-def test_the_library_caps_a_series_too(db, tmp_path):
+def test_the_library_caps_a_series_too(db, tmp_path, monkeypatch):
+    _no_drawing(monkeypatch)
     from geo.export import ExportError, render_series
     from geo.store import Store
 
