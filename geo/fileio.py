@@ -8,7 +8,10 @@ Why one helper: six places wrote their own temporary-file-and-rename and they di
 * data are fsynced before the rename, and the folder after it, so a power cut cannot leave an empty file;
 * the result gets the mode a normal new file would get (0644 under the usual umask), not 0600;
 * only a regular file is ever replaced: a folder, a symlink, a FIFO or a device at the target is refused,
-  so `--out /dev/full` or a symlink to someone's file cannot be clobbered.
+  so `--out /dev/full` or a symlink to someone's file cannot be clobbered;
+* `check_output` also refuses the store itself (same file, through a hard or symbolic link too) and any
+  SQLite database: `export --out "$CONFLICTMAP_DB"` once replaced a store with a CSV and said "wrote".
+  An existing GeoPackage may be replaced by a new GeoPackage only (re-running a GeoPackage export).
 """
 
 from __future__ import annotations
@@ -21,9 +24,20 @@ from pathlib import Path
 
 from geo.errors import OutputError
 
-__all__ = ["check_writable", "atomic_path", "atomic_write_bytes", "atomic_write_text", "default_mode"]
+__all__ = [
+    "check_writable",
+    "check_output",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "default_mode",
+]
 
-_SIDE_FILES = ("-journal", "-wal", "-shm")  # SQLite/GDAL companions of a GeoPackage being written
+_SIDE_FILES = ("-journal", "-wal", "-shm")  # SQLite companions: of a GeoPackage being written, of the store
+_SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+_GPKG_APPLICATION_ID = b"GPKG"  # bytes 68-71 of a GeoPackage's header (its SQLite application_id)
+
+StorePath = str | os.PathLike[str] | None
 
 
 def default_mode() -> int:
@@ -54,6 +68,42 @@ def check_writable(target: str | os.PathLike[str]) -> Path:
     return path
 
 
+def _is_store(path: Path, store: Path) -> bool:
+    """`path` is the store or one of its side files, by name (after resolving links) or by inode."""
+    resolved, home = path.resolve(), store.resolve()
+    if resolved in (home, *(Path(f"{home}{side}") for side in _SIDE_FILES)):
+        return True
+    try:
+        return os.path.samefile(path, store)  # a hard link has another name but the same inode
+    except OSError:
+        return False
+
+
+def check_output(
+    target: str | os.PathLike[str], *, store: StorePath = None, replace_geopackage: bool = False
+) -> Path:
+    """`check_writable`, and refuse to replace the store or any SQLite database (see the module docstring).
+
+    `store`: the store's path, when the writer reads one. `replace_geopackage`: a GeoPackage export may
+    replace an existing GeoPackage (SQLite with application_id "GPKG"), never another SQLite file.
+    """
+    path = Path(target)
+    if store is not None and _is_store(path, Path(store)):
+        raise OutputError(f"{path} is the store itself; choose another output file")
+    check_writable(path)
+    if path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(72)
+        except OSError as exc:
+            raise OutputError(f"cannot check what {path} holds before replacing it: {exc.strerror}") from exc
+        if head.startswith(_SQLITE_MAGIC) and not (
+            replace_geopackage and head[68:72] == _GPKG_APPLICATION_ID
+        ):
+            raise OutputError(f"{path} is an SQLite database (a store?); refusing to replace it")
+    return path
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a folder be opened or synced
         fd = os.open(folder, os.O_RDONLY)
@@ -64,14 +114,26 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], *, create: bool = False) -> Iterator[Path]:
+def atomic_path(
+    target: str | os.PathLike[str],
+    *,
+    create: bool = False,
+    store: StorePath = None,
+    replace_geopackage: bool = False,
+) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; when the block succeeds it replaces the target.
 
     With `create=False` the temporary path does not exist yet (GDAL refuses to create a dataset over an
-    existing file); with `create=True` it is an empty file. On any exception the temporary file and its
-    side files are removed and the previous target is left untouched.
+    existing file); with `create=True` it is an empty file. On any exception (and on SIGTERM, which
+    `geo.cli.main` turns into one) the temporary file and its side files are removed and the previous
+    target is left untouched. `store` and `replace_geopackage`: see `check_output`, checked before and
+    again just before the rename.
     """
-    path = check_writable(target)
+
+    def check() -> Path:
+        return check_output(target, store=store, replace_geopackage=replace_geopackage)
+
+    path = check()
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent
@@ -86,7 +148,7 @@ def atomic_path(target: str | os.PathLike[str], *, create: bool = False) -> Iter
         yield tmp
         if not tmp.exists():
             raise OutputError(f"nothing was written to {path}")
-        check_writable(path)  # the target may have changed into something else while we worked
+        check()  # the target may have changed into something else while we worked
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, default_mode())
@@ -97,14 +159,16 @@ def atomic_path(target: str | os.PathLike[str], *, create: bool = False) -> Iter
             p.unlink(missing_ok=True)
 
 
-def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
+def atomic_write_bytes(target: str | os.PathLike[str], data: bytes, *, store: StorePath = None) -> Path:
     """Write `data` to `target` atomically (see the module docstring); returns the target path."""
     path = Path(target)
-    with atomic_path(path, create=True) as tmp:
+    with atomic_path(path, create=True, store=store) as tmp:
         tmp.write_bytes(data)
     return path
 
 
-def atomic_write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def atomic_write_text(
+    target: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, store: StorePath = None
+) -> Path:
     """Write `text` to `target` atomically, encoded as `encoding`."""
-    return atomic_write_bytes(target, text.encode(encoding))
+    return atomic_write_bytes(target, text.encode(encoding), store=store)

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 from geo.cli.exitcodes import ExitCode
-from geo.fileio import atomic_write_text
-from geo.store import AnnotationError, SchemaError, Store
+from geo.errors import OutputError
+from geo.fileio import atomic_write_text, check_output
+from geo.store import AnnotationError, SchemaError, Store, default_db_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +36,12 @@ def _fail(message: str) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    store_path = Path(args.db) if args.db else default_db_path()
+    if args.out != "-":
+        try:  # before the store is opened: `--out "$CONFLICTMAP_DB"` once replaced the store with JSON
+            check_output(args.out, store=store_path)
+        except OutputError as exc:
+            return _fail(f"cannot write {args.out}: {exc}")
     try:
         with Store(args.db) as store:
             rows = store.export_annotations()
@@ -45,8 +52,8 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return ExitCode.OK
     out = Path(args.out)
-    try:  # never leave a half-written export behind (an OutputError is one line and exit 2 in geo.cli)
-        atomic_write_text(out, text)
+    try:  # never leave a half-written export or a temporary file behind
+        atomic_write_text(out, text, store=store_path)
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     print(f"{len(rows)} annotations written to {out}", file=sys.stderr)

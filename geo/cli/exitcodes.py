@@ -12,6 +12,8 @@ the same number:
 | 2    | ERROR       | nothing was done: a usage error, a bad option, a missing gazetteer, a store |
 |      |             | or output that cannot be used; one line on stderr says why                 |
 | 130  | INTERRUPTED | stopped by Ctrl-C (128 + SIGINT), nothing half-written                     |
+| 143  | TERMINATED  | stopped by SIGTERM (128 + SIGTERM, e.g. `kill` or a service manager);       |
+|      |             | temporary files removed, nothing half-written                              |
 """
 
 from __future__ import annotations
@@ -26,3 +28,4 @@ class ExitCode(IntEnum):
     INCOMPLETE = 1
     ERROR = 2
     INTERRUPTED = 130
+    TERMINATED = 143

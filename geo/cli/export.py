@@ -2,6 +2,11 @@
 
     conflictmap export --format gpkg --out aug.gpkg
     conflictmap export --format csv --out events.csv --date 2021-08-13
+    conflictmap export --format csv --out events.csv --csv-formulas raw
+
+`--out` is never the store, another SQLite file (an existing GeoPackage may be replaced by a GeoPackage)
+or anything but a regular file. CSV cells of text that a spreadsheet would run as a formula (`=`, `+`,
+`-`, `@`, tab, carriage return first) get a leading `'` unless `--csv-formulas raw`.
 
 Bad input is one line on stderr and `ExitCode.ERROR`, and nothing is written. The formats are those of
 the registry in `geo.export.formats` (the dashboard's download buttons offer the same).
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.cli.exitcodes import ExitCode
-from geo.cli.maps import open_store, parse_bbox, parse_date
+from geo.cli.maps import open_store, parse_bbox, parse_date, store_path
 from geo.errors import ConflictmapError
 
 
@@ -35,6 +40,13 @@ def register(subparsers: Any) -> None:
         help="; ".join(f"{f}: {formats.get(f).label}" for f in choices),
     )
     p.add_argument("--out", required=True, help="output file")
+    p.add_argument(
+        "--csv-formulas",
+        choices=("escape", "raw"),
+        default="escape",
+        help="CSV text cells starting with = + - @ get a leading ' so spreadsheets do not run them "
+        "(escape, the default); raw writes them unchanged",
+    )
     p.add_argument("--date", help="only events on or before this date, control as of this date")
     p.add_argument("--since", help="only events on or after this date")
     where = p.add_mutually_exclusive_group()
@@ -51,7 +63,7 @@ def _fail(message: str) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     import geo.export as export
-    from geo.fileio import check_writable
+    from geo.fileio import check_output
 
     try:
         date = parse_date(args.date, "--date") if args.date else None
@@ -64,14 +76,15 @@ def handle(args: argparse.Namespace) -> int:
         country = args.country.upper() if args.country else None
         if country:
             export.country_extent(country)
-        check_writable(args.out)
+        check_output(args.out, store=store_path(args.db), replace_geopackage=args.format == "gpkg")
         store = open_store(args.db)
     except (ConflictmapError, ValueError) as exc:
         return _fail(str(exc))
     try:
         result = export.export_data(
-            store, args.format, Path(args.out), date=date, since=since, country=country, bbox=bbox
-        )
+            store, args.format, Path(args.out), date=date, since=since, country=country, bbox=bbox,
+            csv_formulas=args.csv_formulas,
+        )  # fmt: skip
     except (ConflictmapError, ValueError, OSError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback

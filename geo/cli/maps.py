@@ -36,6 +36,13 @@ def register(subparsers: Any) -> None:
     series.add_argument("--to", dest="end", help="last frame date YYYY-MM-DD")
     series.add_argument("--every", choices=("day", "week"), default="day", help="step between frames")
     series.add_argument("--gif", action="store_true", help="also write an animated GIF of the frames")
+    series.add_argument(
+        "--max-frames",
+        type=int,
+        default=500,
+        metavar="N",
+        help="refuse a series of more than N frames (default 500)",
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. AF")
     where.add_argument(
@@ -73,11 +80,18 @@ def parse_bbox(value: str) -> BBox:
     return w, s, e, n
 
 
+def store_path(db: str | None) -> Path:
+    """The store a command reads: --db, else $CONFLICTMAP_DB or the default (an output must not be it)."""
+    from geo.store import default_db_path
+
+    return Path(db) if db else default_db_path()
+
+
 def open_store(db: str | None) -> Any:
     """Open an existing store; never create an empty one as a side effect of a typo in --db."""
-    from geo.store import Store, default_db_path
+    from geo.store import Store
 
-    path = Path(db) if db else default_db_path()
+    path = store_path(db)
     if not path.is_file():
         raise InputError(f"no store at {path} (run `conflictmap ingest` first or pass --db)")
     return Store(path)
@@ -100,7 +114,7 @@ class _Request:
 def _request(args: argparse.Namespace) -> _Request:
     """Every check that needs no store, so that a typo fails in a moment and writes nothing."""
     import geo.export as export
-    from geo.fileio import check_writable
+    from geo.fileio import check_output
 
     layers = tuple(x.strip() for x in args.layers.split(",") if x.strip())
     bad = [x for x in layers if x not in export.LAYERS]
@@ -120,6 +134,11 @@ def _request(args: argparse.Namespace) -> _Request:
         req.start, req.end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
         if req.end < req.start:
             raise InputError(f"empty date range: --from {req.start} is after --to {req.end}")
+        if args.max_frames < 1:
+            raise InputError(f"--max-frames {args.max_frames} must be at least 1")
+        from geo.export.series import check_frame_count
+
+        check_frame_count(len(export.series_dates(req.start, req.end, args.every)), args.max_frames)
         file_suffixes = {export.formats.get(f).suffix for f in allowed}
         if Path(args.out).suffix.lower() in (*file_suffixes, ".gif"):
             raise InputError(f"--out {args.out} looks like a file; a series needs a folder")
@@ -134,7 +153,7 @@ def _request(args: argparse.Namespace) -> _Request:
         if req.fmt not in allowed:
             names = ", ".join(f".{f}" for f in allowed[:-1]) + f" or .{allowed[-1]}"
             raise InputError(f"--out {args.out}: use a {names} file name")
-        check_writable(args.out)
+        check_output(args.out, store=store_path(args.db))
     if country:
         export.country_extent(country)  # raises for an unknown code, before opening anything
     return req
@@ -148,6 +167,7 @@ def _render(store: Any, req: _Request, args: argparse.Namespace) -> str:
         series = export.render_series(
             store, req.start, req.end, every=args.every, out_dir=Path(args.out), gif=args.gif,
             layers=req.layers, title=args.title, dpi=args.dpi, country=req.country, bbox=req.bbox,
+            max_frames=args.max_frames,
         )  # fmt: skip
         gif = f" and {series.gif}" if series.gif else ""
         return (

@@ -17,8 +17,8 @@ from typing import Any
 from geo.export import formats
 from geo.export.frames import FIELDS, layer_frames, normalise
 from geo.export.view import ExportError, View, check_bbox, country_name, resolve_view_extent
-from geo.export.writers import DataJob
-from geo.fileio import atomic_path, check_writable
+from geo.export.writers import CSV_FORMULAS, DataJob
+from geo.fileio import atomic_path, check_output
 from geo.render.staticmap import as_date
 
 
@@ -44,6 +44,7 @@ def export_data(
     country: str | None = None,
     bbox: Sequence[float] | None = None,
     title: str | None = None,
+    csv_formulas: str = "escape",
 ) -> ExportResult:
     """Export the store's data with annotations applied.
 
@@ -52,11 +53,16 @@ def export_data(
     - kml: folders `events` and `control`, with TimeStamps and every field in ExtendedData.
     - html: a standalone offline Leaflet map of control, events and mentions.
     `date`: events up to that day and control as of it (None: everything, control now). `out`: a path
-    (written atomically), a binary file object, or None for bytes in `.data`.
+    (written atomically), a binary file object, or None for bytes in `.data`; a path that is the store or
+    another SQLite database is refused (`geo.fileio.check_output`). `csv_formulas`: "escape" (default)
+    prefixes text cells a spreadsheet would run as a formula with a quote; "raw" writes them as they are.
     """
     data_format = formats.get(fmt, "data")
+    if csv_formulas not in CSV_FORMULAS:
+        raise ExportError(f"unknown csv_formulas {csv_formulas!r}; use {' or '.join(CSV_FORMULAS)}")
+    store_path, gpkg = getattr(store, "path", None), data_format.name == "gpkg"
     if isinstance(out, str | os.PathLike):
-        check_writable(out)
+        check_output(out, store=store_path, replace_geopackage=gpkg)
     day, since_day = as_date(date), as_date(since)
     if day is not None and since_day is not None and since_day > day:
         raise ExportError(f"empty date range: since {since_day} is after {day}")
@@ -64,10 +70,10 @@ def export_data(
     view = View(day, since_day, cc, check_bbox(bbox) if bbox is not None else None, flt)
     raw = layer_frames(store, view, data_format.layers)
     frames = {name: normalise(raw[name], FIELDS[name]) for name in data_format.layers}
-    job = DataJob(store, view, frames, raw, title or export_title(view))
+    job = DataJob(store, view, frames, raw, title or export_title(view), csv_formulas=csv_formulas)
     job.counts.update({name: len(frame) for name, frame in frames.items()})
     if isinstance(out, str | os.PathLike):
-        with atomic_path(out) as tmp:
+        with atomic_path(out, store=store_path, replace_geopackage=gpkg) as tmp:
             data_format.write(job, tmp)
         return ExportResult(Path(out), None, data_format.name, job.counts)
     # GDAL writes to a path: bytes for a download go through a private temporary folder

@@ -28,7 +28,7 @@ from geo.export.view import (
     in_bbox,
     resolve_view_extent,
 )
-from geo.fileio import atomic_path, check_writable
+from geo.fileio import atomic_path, check_output
 from geo.model import BBox
 from geo.render import staticmap
 from geo.render.palette import store_palette
@@ -156,8 +156,9 @@ def render_map(
     `fmt`: png | svg | pdf (default: the path's suffix, else png). `country` (ISO alpha-2) or `bbox`
     (W, S, E, N) choose the view; neither = the extent of the data. `flt` is a geo.maps.layers.LayerFilter.
     """
+    store_path = getattr(store, "path", None)
     if isinstance(out, str | os.PathLike):
-        check_writable(out)
+        check_output(out, store=store_path)  # never the store, another SQLite file or a device
         if fmt is None:
             fmt = Path(out).suffix
     static = formats.get("png" if fmt is None else fmt, "map")
@@ -179,7 +180,7 @@ def render_map(
     path: Path | None = None
     raw: bytes | None = None
     if isinstance(out, str | os.PathLike):
-        with atomic_path(out) as tmp:
+        with atomic_path(out, store=store_path) as tmp:
             stats = static.write(data, tmp, fmt=fmt, dpi=int(dpi))
         path = Path(out)
     elif out is None:

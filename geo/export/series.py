@@ -1,8 +1,11 @@
 """A map series: one static map per day or week, same view and colours in every frame, and an animated GIF.
 
 All or nothing: every frame (and the GIF) is rendered into a temporary file from `geo.fileio.atomic_path`,
-and the files move into place only when the whole series has succeeded, so a crash on frame 30 leaves the
-folder as it was.
+and the files move into place only when the whole series has succeeded, so a crash on frame 30 (or a
+SIGTERM, which the CLI turns into an exception) leaves the folder as it was.
+
+A series is capped at `MAX_FRAMES` frames unless the caller allows more: 8,000 daily frames were once
+accepted without a word, an afternoon of rendering and gigabytes of PNGs from a typo in a year.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from geo.export import formats
 from geo.export.frames import layer_frames
 from geo.export.maps import build_map_data
 from geo.export.view import ExportError, View, data_extent, resolve_view_extent
-from geo.fileio import atomic_path, check_writable
+from geo.fileio import atomic_path, check_output
 from geo.render.palette import store_palette
 from geo.render.staticmap import as_date
+
+MAX_FRAMES = 500  # default cap on a series; `max_frames=` (CLI: --max-frames N) allows more
 
 
 @dataclass(slots=True)
@@ -72,11 +77,14 @@ def render_series(
     fmt: str = "png",
     flt: Any = None,
     frame_ms: int = 800,
+    max_frames: int = MAX_FRAMES,
 ) -> SeriesResult:
     """One map per step (`map_YYYY-MM-DD.png`), same view and colours in every frame, plus optionally an
-    animated GIF (`control_START_END.gif`) of how control changed.
+    animated GIF (`control_START_END.gif`) of how control changed. More than `max_frames` frames is an
+    ExportError before anything is drawn.
     """
     dates = series_dates(start, end, every)
+    check_frame_count(len(dates), max_frames, how="max_frames=")
     static = formats.get(fmt, "map")
     if gif and static.name != "png":
         raise ExportError("a GIF is made from PNG frames; use fmt='png'")
@@ -91,11 +99,13 @@ def render_series(
     except OSError as exc:
         raise OutputError(f"cannot create folder {folder}: {exc.strerror}") from exc
     targets = [folder / f"map_{day.isoformat()}{static.suffix}" for day in dates]
-    check_writable(targets[0])
     gif_path = folder / f"control_{dates[0].isoformat()}_{dates[-1].isoformat()}.gif" if gif else None
+    store_path = getattr(store, "path", None)
+    for target in (*targets, *([gif_path] if gif_path else [])):  # every file, before the first is drawn
+        check_output(target, store=store_path)
     changes: list[int] = []
     with contextlib.ExitStack() as pending:  # on success every temporary replaces its target, else none
-        frames = [pending.enter_context(atomic_path(target)) for target in targets]
+        frames = [pending.enter_context(atomic_path(target, store=store_path)) for target in targets]
         previous = None
         for day, tmp in zip(dates, frames, strict=True):
             data, _ = build_map_data(
@@ -112,8 +122,18 @@ def render_series(
             previous = day
             changes.append(static.write(data, tmp, fmt=static.name, dpi=dpi).changed)
         if gif_path is not None:
-            write_gif(frames, pending.enter_context(atomic_path(gif_path)), frame_ms=frame_ms)
+            gif_tmp = pending.enter_context(atomic_path(gif_path, store=store_path))
+            write_gif(frames, gif_tmp, frame_ms=frame_ms)
     return SeriesResult(targets, gif_path, dates, changes)
+
+
+def check_frame_count(n_frames: int, max_frames: int, *, how: str = "--max-frames ") -> None:
+    """ExportError naming the count, the limit and how to allow it, when a series is too long."""
+    if n_frames > max_frames:
+        raise ExportError(
+            f"a series of {n_frames} frames is more than the limit of {max_frames}; "
+            f"allow it with {how}{n_frames}"
+        )
 
 
 def _series_folder(out_dir: str | os.PathLike[str]) -> Path:

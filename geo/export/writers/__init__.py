@@ -30,9 +30,13 @@ class DataJob:
     raw: dict[str, gpd.GeoDataFrame]
     title: str
     counts: dict[str, int] = field(default_factory=dict)
+    csv_formulas: str = "escape"  # one of CSV_FORMULAS: what the CSV writer does with formula-like text
 
 
 Writer = Callable[[DataJob, Path], None]
+
+# "escape": text cells starting like a formula get a leading quote (OWASP's CSV injection advice); "raw": not.
+CSV_FORMULAS = ("escape", "raw")
 
 
 def gdal_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

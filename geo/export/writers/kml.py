@@ -1,11 +1,16 @@
 """KML 2.2 for Google Earth: folders of events and control, time stamps, every field in ExtendedData.
 
 Event icons take their colour from the kind registry (`geo.kinds`), as on the static map.
+
+Every text and attribute value goes through `xml_text`: escaping `<` and `&` is not enough, because XML
+1.0 forbids most control characters outright (ESC, \\x01, \\x0b, ... even as `&#1;`), and one of them in an
+article title made the whole file unreadable for Google Earth. They are dropped.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,8 +42,17 @@ def _kml_when(date: str | None, precision: str | None) -> str | None:
     return date[:10]
 
 
-def _x(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+# Characters XML 1.0 does not allow anywhere (https://www.w3.org/TR/xml/#charsets): C0 controls other than
+# tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> str:
+    """`value` as XML text or attribute content: invalid characters dropped, markup characters escaped."""
+    return html.escape(_XML_INVALID.sub("", str(value)), quote=True)
+
+
+_x = xml_text
 
 
 def kml_text(frames: dict[str, gpd.GeoDataFrame], title: str) -> Iterator[str]:
@@ -75,7 +89,7 @@ def kml_text(frames: dict[str, gpd.GeoDataFrame], title: str) -> Iterator[str]:
             if isinstance(desc, str) and desc:
                 parts.append(f"<description>{_x(desc)}</description>")
             if when:
-                parts.append(f"<TimeStamp><when>{when}</when></TimeStamp>")
+                parts.append(f"<TimeStamp><when>{_x(when)}</when></TimeStamp>")
             if layer == "events":
                 parts.append(f"<styleUrl>#event-{_x(row.get('kind') or 'other')}</styleUrl>")
             parts.append("<ExtendedData>")
