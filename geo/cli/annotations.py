@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from geo.cli.exitcodes import ExitCode
+from geo.cli.terminal import printable
 from geo.errors import OutputError
 from geo.fileio import atomic_write_text, check_output
 from geo.store import AnnotationError, SchemaError, Store, default_db_path
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"conflictmap annotations: {message}", file=sys.stderr)
+    print(f"conflictmap annotations: {printable(message)}", file=sys.stderr)
     return ExitCode.ERROR
 
 
@@ -56,7 +57,7 @@ def _export(args: argparse.Namespace) -> int:
         atomic_write_text(out, text, store=store_path)
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
-    print(f"{len(rows)} annotations written to {out}", file=sys.stderr)
+    print(printable(f"{len(rows)} annotations written to {out}"), file=sys.stderr)
     return ExitCode.OK
 
 

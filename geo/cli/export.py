@@ -21,6 +21,7 @@ from typing import Any
 
 from geo.cli.exitcodes import ExitCode
 from geo.cli.maps import open_store, parse_bbox, parse_date, store_path
+from geo.cli.terminal import printable
 from geo.errors import ConflictmapError
 
 
@@ -57,7 +58,7 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"conflictmap export: {message}", file=sys.stderr)
+    print(f"conflictmap export: {printable(message)}", file=sys.stderr)
     return ExitCode.ERROR
 
 
@@ -92,5 +93,5 @@ def handle(args: argparse.Namespace) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {first}")
     finally:
         store.close()
-    print(f"wrote {args.out} ({result.counts_text()})")
+    print(printable(f"wrote {args.out} ({result.counts_text()})"))
     return ExitCode.OK

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.cli.exitcodes import ExitCode
+from geo.cli.terminal import printable
 from geo.errors import ConflictmapError, InputError
 from geo.model import BBox
 
@@ -61,7 +62,7 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"conflictmap map: {message}", file=sys.stderr)
+    print(f"conflictmap map: {printable(message)}", file=sys.stderr)
     return ExitCode.ERROR
 
 
@@ -194,7 +195,7 @@ def handle(args: argparse.Namespace) -> int:
     except (ConflictmapError, ValueError) as exc:
         return _fail(str(exc))
     try:
-        print(_render(store, req, args))
+        print(printable(_render(store, req, args)))
     except (ConflictmapError, ValueError, OSError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a user gets one line, never a traceback
