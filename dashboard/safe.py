@@ -1,0 +1,54 @@
+"""Showing text that came from outside (articles, titles, evidence, notes, analyst names) without letting it
+become Markdown or HTML.
+
+Why: Streamlit renders Markdown in `st.markdown`, `st.caption`, the alert boxes (`st.info`, `st.success`,
+...) and in every widget label and help text, and Markdown images are fetched by the browser. An article
+titled `![x](http://host/x.png)` would make every reader's browser call that host: a read beacon that also
+breaks the offline promise. So every piece of outside text on the page goes through one of two functions:
+
+* `md(value)` for anything Streamlit reads as Markdown: each ASCII punctuation character gets a backslash
+  (CommonMark's own escape, which Streamlit honours), so `![x](u)` shows as those characters and `<img>`
+  stays text. Our own Markdown (bold, headings) is written around the escaped pieces.
+* `html_text(value)` for HTML the app builds itself (the reader) with `unsafe_allow_html=True`.
+
+Plain-text places (`st.text`, `st.dataframe` cells, select-box option labels) need neither.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pandas as pd
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them is simpler
+# to trust than choosing the "dangerous" ones (`!`, `[`, `<`, `&`, autolink `:` ...).
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def as_text(value: Any) -> str:
+    """A display/compare string; None, NaN and NA become ''."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def md(value: Any) -> str:
+    """`value` as Markdown that displays exactly its characters (no image, link, HTML or formatting).
+
+    Line breaks become spaces: a newline followed by `#` or `>` must not start a heading or a quote, and
+    the places that use this are one-line labels and captions.
+    """
+    text = " ".join(as_text(value).split())
+    return _PUNCT.sub(r"\\\1", text)
+
+
+def html_text(value: Any) -> str:
+    """`value` escaped for HTML the app writes itself (quotes too, so it is safe inside attributes)."""
+    return html.escape(as_text(value), quote=True)
