@@ -10,29 +10,12 @@ shows an error and nothing else.
 
 from __future__ import annotations
 
-import ipaddress
-
 import streamlit as st
 
-from dashboard.credentials import CredentialsError, User, configured_path, require_users, verify
+from dashboard.credentials import CredentialsError, User, configured_path, is_loopback, require_users, verify
 from dashboard.safe import md
 
 SESSION_KEY = "auth_user"
-
-
-def is_loopback(address: str | None) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost).
-
-    An empty address means "every interface" to Streamlit, so it is not loopback.
-    """
-    if not address:
-        return False
-    if address.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name or a unix socket path: treat as reachable from elsewhere
 
 
 def current_user() -> User | None:

@@ -14,6 +14,7 @@ This module does not import Streamlit, so the CLI can use it; the login form is 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import unicodedata
@@ -51,6 +52,21 @@ def configured_path(explicit: str | os.PathLike[str] | None = None) -> Path | No
     """The credentials file to use: the explicit one, else $CONFLICTMAP_CREDENTIALS, else none."""
     value = explicit if explicit is not None else os.environ.get(ENV)
     return Path(value) if value else None
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost).
+
+    An empty address means "every interface" to Streamlit, so it is not loopback.
+    """
+    if not address:
+        return False
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name or a unix socket path: treat as reachable from elsewhere
 
 
 def check_name(name: str) -> str:

@@ -13,7 +13,17 @@ import sys
 from geo.cli.exitcodes import ExitCode
 from geo.errors import ConflictmapError
 
-COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export", "gazetteer", "dashboard")
+COMMAND_MODULES = (
+    "geocode",
+    "extract",
+    "ingest",
+    "annotations",
+    "maps",
+    "export",
+    "gazetteer",
+    "dashboard",
+    "users",
+)
 
 
 class _Parser(argparse.ArgumentParser):
