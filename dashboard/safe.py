@@ -9,14 +9,14 @@ breaks the offline promise. So every piece of outside text on the page goes thro
 * `md(value)` for anything Streamlit reads as Markdown: each ASCII punctuation character gets a backslash
   (CommonMark's own escape, which Streamlit honours), so `![x](u)` shows as those characters and `<img>`
   stays text. Our own Markdown (bold, headings) is written around the escaped pieces.
-* `html_text(value)` for HTML the app builds itself (the reader) with `unsafe_allow_html=True`.
+* `html_text(value)` for HTML the app builds itself (the reader) with `unsafe_allow_html=True`: HTML
+  escaping, plus numeric references for the characters Markdown would still read there.
 
 Plain-text places (`st.text`, `st.dataframe` cells, select-box option labels) need neither.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -49,6 +49,15 @@ def md(value: Any) -> str:
     return _PUNCT.sub(r"\\\1", text)
 
 
+# Streamlit passes an unsafe_allow_html block through its Markdown parser too (with LaTeX `$`, emoji and
+# colour `:name:` directives): besides the HTML specials, the characters Markdown reads become numeric
+# references, which a browser shows as the characters and Markdown leaves alone. One pass, so that the
+# `#` and `&` of a reference are never escaped again.
+_HTML_SPECIAL = "&<>\"'!#$()*:[\\]_`{|}~"
+_HTML_ESCAPE = {ord(ch): f"&#{ord(ch)};" for ch in _HTML_SPECIAL}
+
+
 def html_text(value: Any) -> str:
-    """`value` escaped for HTML the app writes itself (quotes too, so it is safe inside attributes)."""
-    return html.escape(as_text(value), quote=True)
+    """`value` escaped for HTML the app writes itself: tags, quotes (safe inside attributes) and the
+    characters Streamlit's Markdown pass would interpret."""
+    return as_text(value).translate(_HTML_ESCAPE)
