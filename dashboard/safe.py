@@ -6,9 +6,10 @@ Why: Streamlit renders Markdown in `st.markdown`, `st.caption`, the alert boxes 
 titled `![x](http://host/x.png)` would make every reader's browser call that host: a read beacon that also
 breaks the offline promise. So every piece of outside text on the page goes through one of two functions:
 
-* `md(value)` for anything Streamlit reads as Markdown: each ASCII punctuation character gets a backslash
-  (CommonMark's own escape, which Streamlit honours), so `![x](u)` shows as those characters and `<img>`
-  stays text. Our own Markdown (bold, headings) is written around the escaped pieces.
+* `md(value)` for anything Streamlit reads as Markdown: each ASCII punctuation character becomes a numeric
+  character reference (`&#33;`), which CommonMark shows as that character and never reads as markup.
+  Backslash escapes are not enough: GitHub-flavoured autolinks still turned `http\\://host` into a link.
+  Our own Markdown (bold, headings) is written around the escaped pieces.
 * `html_text(value)` for HTML the app builds itself (the reader) with `unsafe_allow_html=True`: HTML
   escaping, plus numeric references for the characters Markdown would still read there.
 
@@ -17,14 +18,13 @@ Plain-text places (`st.text`, `st.dataframe` cells, select-box option labels) ne
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them is simpler
-# to trust than choosing the "dangerous" ones (`!`, `[`, `<`, `&`, autolink `:` ...).
-_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# Every ASCII punctuation character (and nothing else) becomes a numeric reference: simpler to trust than
+# choosing the "dangerous" ones (`!`, `[`, `<`, `&`, the `:` and `.` of autolinks, `$` of LaTeX ...).
+_ESCAPE = {ord(ch): f"&#{ord(ch)};" for ch in map(chr, range(33, 127)) if not ch.isalnum()}
 
 
 def as_text(value: Any) -> str:
@@ -45,19 +45,10 @@ def md(value: Any) -> str:
     Line breaks become spaces: a newline followed by `#` or `>` must not start a heading or a quote, and
     the places that use this are one-line labels and captions.
     """
-    text = " ".join(as_text(value).split())
-    return _PUNCT.sub(r"\\\1", text)
-
-
-# Streamlit passes an unsafe_allow_html block through its Markdown parser too (with LaTeX `$`, emoji and
-# colour `:name:` directives): besides the HTML specials, the characters Markdown reads become numeric
-# references, which a browser shows as the characters and Markdown leaves alone. One pass, so that the
-# `#` and `&` of a reference are never escaped again.
-_HTML_SPECIAL = "&<>\"'!#$()*:[\\]_`{|}~"
-_HTML_ESCAPE = {ord(ch): f"&#{ord(ch)};" for ch in _HTML_SPECIAL}
+    return " ".join(as_text(value).split()).translate(_ESCAPE)
 
 
 def html_text(value: Any) -> str:
-    """`value` escaped for HTML the app writes itself: tags, quotes (safe inside attributes) and the
-    characters Streamlit's Markdown pass would interpret."""
-    return as_text(value).translate(_HTML_ESCAPE)
+    """`value` escaped for HTML the app writes itself (an unsafe_allow_html block, which Streamlit still
+    passes through its Markdown parser): the same references as `md`, line breaks kept."""
+    return as_text(value).translate(_ESCAPE)

@@ -28,8 +28,8 @@ TEXT = (
 NOTE = f"check this {payload('note')}"
 ANALYST = f"{payload('analyst')}"
 
-# Markdown image syntax or an <img tag that is not backslash-escaped: what a browser would render
-UNESCAPED = re.compile(r"(?<!\\)!(?<!\\)\[|(?<!\\)<img", re.IGNORECASE)
+# Markdown image syntax or an <img tag as such (escaped, they are numeric references): what a browser renders
+UNESCAPED = re.compile(r"!\[|<img", re.IGNORECASE)
 
 
 def add_hostile_article(db: Path) -> tuple[int, dict]:
