@@ -8,7 +8,8 @@ breaks the offline promise. So every piece of outside text on the page goes thro
 
 * `md(value)` for anything Streamlit reads as Markdown: each ASCII punctuation character becomes a numeric
   character reference (`&#33;`), which CommonMark shows as that character and never reads as markup.
-  Backslash escapes are not enough: GitHub-flavoured autolinks still turned `http\\://host` into a link.
+  GitHub-flavoured autolinks are found in the decoded text whatever the escaping, so a WORD JOINER
+  (U+2060, invisible) is put after a URL scheme, a `www` and an `@`: the address shows, but not as a link.
   Our own Markdown (bold, headings) is written around the escaped pieces.
 * `html_text(value)` for HTML the app builds itself (the reader) with `unsafe_allow_html=True`: HTML
   escaping, plus numeric references for the characters Markdown would still read there.
@@ -18,12 +19,14 @@ Plain-text places (`st.text`, `st.dataframe` cells, select-box option labels) ne
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 # Every ASCII punctuation character (and nothing else) becomes a numeric reference: simpler to trust than
 # choosing the "dangerous" ones (`!`, `[`, `<`, `&`, the `:` and `.` of autolinks, `$` of LaTeX ...).
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(?=[:.])|@")
 _ESCAPE = {ord(ch): f"&#{ord(ch)};" for ch in map(chr, range(33, 127)) if not ch.isalnum()}
 
 
@@ -45,7 +48,8 @@ def md(value: Any) -> str:
     Line breaks become spaces: a newline followed by `#` or `>` must not start a heading or a quote, and
     the places that use this are one-line labels and captions.
     """
-    return " ".join(as_text(value).split()).translate(_ESCAPE)
+    text = " ".join(as_text(value).split())
+    return _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", text).translate(_ESCAPE)
 
 
 def html_text(value: Any) -> str:

@@ -51,7 +51,7 @@ def interpreted_strings(at: AppTest) -> list[tuple[str, str, bool]]:
 def test_md_and_html_text_escape_images_and_tags() -> None:
     assert not UNESCAPED.search(md(TITLE))
     assert md("a_b *c* [d](e)") == "a&#95;b &#42;c&#42; &#91;d&#93;&#40;e&#41;"
-    assert html.unescape(md(TITLE)) == TITLE
+    assert html.unescape(md(TITLE)).replace("\u2060", "") == TITLE
     assert "http:" not in md(TITLE) and "evil.invalid" not in md(TITLE)  # no autolink either
     assert html_text("<b a='1'> & ![x]") == "&#60;b a&#61;&#39;1&#39;&#62; &#38; &#33;&#91;x&#93;"
     assert html.unescape(html_text(TITLE)) == TITLE

@@ -53,6 +53,7 @@ def test_hostile_text_makes_no_outside_request(hostile, page) -> None:
     assert not [u for u in page.requests_seen if HOST in u]
     assert not _outside(page.requests_seen), _outside(page.requests_seen)[:5]
     assert not _outside_images(page)
+    assert page.locator(f'a[href*="{HOST}"]').count() == 0  # shown as text, not even as a link
     for frame_ in page.frames:  # the map iframe too
         assert not [s for s in frame_.eval_on_selector_all("img", "els => els.map(e => e.src)") if HOST in s]
 
