@@ -28,6 +28,12 @@ import pandas as pd
 # choosing the "dangerous" ones (`!`, `[`, `<`, `&`, the `:` and `.` of autolinks, `$` of LaTeX ...).
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(?=[:.])|@")
 _ESCAPE = {ord(ch): f"&#{ord(ch)};" for ch in map(chr, range(33, 127)) if not ch.isalnum()}
+# In an HTML block, text is not autolinked and `-`, `.`, `,` are inert: html.escape's entities plus
+# references for the characters Streamlit's Markdown pass still reads (images, links, LaTeX, emoji, colours).
+_HTML_ESCAPE = {
+    **{ord(ch): f"&#{ord(ch)};" for ch in "!#$()*:[\\]_`{|}~"},
+    **{ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"},
+}
 
 
 def as_text(value: Any) -> str:
@@ -54,5 +60,5 @@ def md(value: Any) -> str:
 
 def html_text(value: Any) -> str:
     """`value` escaped for HTML the app writes itself (an unsafe_allow_html block, which Streamlit still
-    passes through its Markdown parser): the same references as `md`, line breaks kept."""
-    return as_text(value).translate(_ESCAPE)
+    passes through its Markdown parser), in one pass; line breaks kept."""
+    return as_text(value).translate(_HTML_ESCAPE)

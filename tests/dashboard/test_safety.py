@@ -53,7 +53,7 @@ def test_md_and_html_text_escape_images_and_tags() -> None:
     assert md("a_b *c* [d](e)") == "a&#95;b &#42;c&#42; &#91;d&#93;&#40;e&#41;"
     assert html.unescape(md(TITLE)).replace("\u2060", "") == TITLE
     assert "http:" not in md(TITLE) and "evil.invalid" not in md(TITLE)  # no autolink either
-    assert html_text("<b a='1'> & ![x]") == "&#60;b a&#61;&#39;1&#39;&#62; &#38; &#33;&#91;x&#93;"
+    assert html_text("<b a='1'> & ![x]") == "&lt;b a=&#x27;1&#x27;&gt; &amp; &#33;&#91;x&#93;"
     assert html.unescape(html_text(TITLE)) == TITLE
 
 
@@ -83,6 +83,4 @@ def test_hostile_title_evidence_note_and_analyst_are_shown_as_text(
     assert not bad, bad
     # the reader's own HTML block holds the article text escaped
     html_blocks = [t for _, t, is_html in strings if is_html and "cm-article" in t]
-    assert (
-        html_blocks and "&#60;img src&#61;" in html_blocks[0] and "&#33;&#91;evidence&#93;" in html_blocks[0]
-    )
+    assert html_blocks and "&lt;img src=" in html_blocks[0] and "&#33;&#91;evidence&#93;" in html_blocks[0]
