@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.safe import as_text, md
 from geo.model import EVENT_KINDS
 from geo.store import AnnotationError, Store, place_fields
 
@@ -26,9 +27,10 @@ def _flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
-    """Show messages left by callbacks (success / error of the last action)."""
+    """Show messages left by callbacks (success / error of the last action); they may quote names and
+    payloads, so they are shown escaped (`md`)."""
     for kind, text in st.session_state.pop("_flash", []):
-        (st.success if kind == "ok" else st.error)(text)
+        (st.success if kind == "ok" else st.error)(md(text))
 
 
 def _expected(row: dict) -> int | None:
@@ -130,18 +132,6 @@ def _cb_note(store: Store, target_type: str, row: dict, analyst: str, key: str) 
         st.session_state[key] = ""
 
 
-def as_text(value: Any) -> str:
-    """A display/compare string; None, NaN and NA become ''."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
 def _date(value: Any) -> dt.date | None:
     if value is None or value is pd.NaT:
         return None
@@ -207,13 +197,13 @@ def panel_key(target_type: str, target_key: str) -> str:
 def describe(target_type: str, row: dict) -> str:
     if target_type == "mention":
         where = as_text(row.get("name")) or "unresolved"
-        return f"Mention **{as_text(row.get('text'))}** → {where} ({as_text(row.get('country_code')) or '?'})"
+        return f"Mention **{md(row.get('text'))}** → {md(where)} ({md(row.get('country_code')) or '?'})"
     date = _date(row.get("event_date"))
     place = as_text(row.get("place")) or as_text(row.get("place_text")) or "?"
     return (
-        f"Event **{as_text(row.get('kind'))}** at **{place}** "
-        f"by {as_text(row.get('actor')) or 'unknown actor'}, "
-        f"{date.isoformat() if date else 'undated'} ({as_text(row.get('date_precision')) or '-'})"
+        f"Event **{md(row.get('kind'))}** at **{md(place)}** "
+        f"by {md(row.get('actor')) or 'unknown actor'}, "
+        f"{date.isoformat() if date else 'undated'} ({md(row.get('date_precision')) or '-'})"
     )
 
 
@@ -226,15 +216,25 @@ def render_panel(
     last_clicked: dict | None,
     mentions: pd.DataFrame | None,
     key: str,
+    editable: bool = True,
 ) -> None:
-    """The controls for one target. `key` makes widget keys unique per target."""
+    """The controls for one target. `key` makes widget keys unique per target.
+
+    With `editable=False` (a signed-in viewer) only the description and the history are drawn: no button
+    that could reach `Store.annotate` exists on the page."""
     st.markdown(describe(target_type, row))
     st.caption(
-        f"Status: {as_text(row.get('status')) or 'auto'}"
-        + (f" · notes: {as_text(row.get('notes'))}" if as_text(row.get("notes")) else "")
+        f"Status: {md(row.get('status')) or 'auto'}"
+        + (f" · notes: {md(row.get('notes'))}" if as_text(row.get("notes")) else "")
     )
-    if target_type == "event" and row.get("evidence"):
-        st.markdown(f"> {row['evidence']}")
+    if target_type == "event" and as_text(row.get("evidence")):
+        st.markdown(f"> {md(row['evidence'])}")
+    if not editable:
+        history = store.annotation_history(target_type, row["target_key"])
+        if len(history):
+            st.markdown("**History of this item**")
+            render_history(store, history, analyst="", key=f"{key}_hist", editable=False)
+        return
     can = bool(analyst.strip())
     if not can:
         st.info("Set your analyst name in the sidebar to annotate.")
@@ -332,8 +332,10 @@ def render_panel(
         render_history(store, history, analyst=analyst, key=f"{key}_hist")
 
 
-def render_history(store: Store, history: pd.DataFrame, *, analyst: str, key: str, limit: int = 50) -> None:
-    """Annotation rows, newest first, each active one with an Undo button."""
+def render_history(
+    store: Store, history: pd.DataFrame, *, analyst: str, key: str, limit: int = 50, editable: bool = True
+) -> None:
+    """Annotation rows, newest first, each active one with an Undo button (none when not `editable`)."""
     can = bool(analyst.strip())
     for rec in history.head(limit).to_dict("records"):
         cols = st.columns([5, 1])
@@ -341,10 +343,10 @@ def render_history(store: Store, history: pd.DataFrame, *, analyst: str, key: st
         payload = rec.get("payload") or {}
         detail = ", ".join(f"{k}={v}" for k, v in payload.items() if v not in (None, ""))
         cols[0].markdown(
-            f"`#{rec['annotation_id']}` **{rec['action']}** {detail} — {rec['analyst']}, "
-            f"{str(rec['created_at'])[:19].replace('T', ' ')} UTC · {state}"
+            f"`#{int(rec['annotation_id'])}` **{md(rec['action'])}** {md(detail)} — {md(rec['analyst'])}, "
+            f"{md(str(rec['created_at'])[:19].replace('T', ' '))} UTC · {state}"
         )
-        if rec.get("active") and rec["action"] != "undo":
+        if editable and rec.get("active") and rec["action"] != "undo":
             cols[1].button(
                 "Undo",
                 key=f"{key}_undo_{rec['annotation_id']}",

@@ -19,8 +19,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import annotate, data, ingest, reader, urlstate
-from dashboard.annotate import as_text
+from dashboard import annotate, auth, data, ingest, reader, urlstate
+from dashboard.credentials import User
+from dashboard.safe import as_text, md
 from dashboard.urlstate import ViewState
 from geo.render import leaflet as mapview
 from geo.store import AnnotationError, Store
@@ -127,10 +128,25 @@ def _undated_chosen() -> None:
 # --- page parts -------------------------------------------------------------------------------------
 
 
-def sidebar(store: Store, opts: data.Options, articles: pd.DataFrame, bounds: tuple[dt.date, dt.date]) -> str:
+def sidebar(
+    store: Store,
+    opts: data.Options,
+    articles: pd.DataFrame,
+    bounds: tuple[dt.date, dt.date],
+    user: User | None,
+) -> str:
+    """Filters and panels; returns the analyst name for annotations ('' when this session may not annotate).
+
+    Signed in, the analyst is the login (no free-text name); a viewer gets no import or ingest panel."""
     sb = st.sidebar
     sb.title("conflictmap")
-    analyst = sb.text_input("Analyst name", key="analyst", help="Stored with every annotation you make.")
+    if user is None:
+        analyst = sb.text_input("Analyst name", key="analyst", help="Stored with every annotation you make.")
+    else:
+        sb.text(f"Signed in as {user.name} ({user.role})")
+        sb.button("Sign out", key="sign_out", on_click=auth.sign_out)
+        analyst = user.name if user.can_annotate else ""
+    editable = user is None or user.can_annotate
     sb.subheader("Filters")
     for key, allowed in (
         ("f_country", opts.countries),
@@ -163,22 +179,28 @@ def sidebar(store: Store, opts: data.Options, articles: pd.DataFrame, bounds: tu
         help="Off by default: the bundled boundaries need no network. On, the browser fetches tiles "
         "from tile.openstreetmap.org (online, opt-in).",
     )
-    with sb.expander("Annotations: export / import"):
+    with sb.expander("Annotations: export / import" if editable else "Annotations: export"):
         payload = json.dumps(store.export_annotations(), ensure_ascii=False, indent=1)
         st.download_button(
             "Export annotations (JSON)", payload, file_name="annotations.json", mime="application/json"
         )
-        up = st.file_uploader("Import annotations (JSON)", type=["json"], key="ann_upload")
-        if up is not None and st.button("Import", key="ann_import"):
-            try:
-                rows = json.loads(up.getvalue().decode("utf-8"))
-                n = store.import_annotations(rows if isinstance(rows, list) else [])
-                st.success(f"Imported {n} new annotation(s)")
-            except (ValueError, AnnotationError) as exc:
-                st.error(f"Import failed: {exc}")
-    with sb.expander("Add articles (upload or paste)"):
-        ingest_panel(store)
+        if editable:
+            _import_panel(store)
+    if editable:
+        with sb.expander("Add articles (upload or paste)"):
+            ingest_panel(store)
     return analyst or ""
+
+
+def _import_panel(store: Store) -> None:
+    up = st.file_uploader("Import annotations (JSON)", type=["json"], key="ann_upload")
+    if up is not None and st.button("Import", key="ann_import"):
+        try:
+            rows = json.loads(up.getvalue().decode("utf-8"))
+            n = store.import_annotations(rows if isinstance(rows, list) else [])
+            st.success(f"Imported {n} new annotation(s)")
+        except (ValueError, AnnotationError) as exc:
+            st.error(f"Import failed: {md(exc)}")
 
 
 def ingest_panel(store: Store) -> None:
@@ -211,7 +233,7 @@ def ingest_panel(store: Store) -> None:
         )
         st.dataframe(table, hide_index=True)
         for f in report.rejected:
-            st.warning(f"{f.source}: {f.reason}")
+            st.warning(f"{md(f.source)}: {md(f.reason)}")
 
 
 def time_bar(store: Store, view: ViewState, bounds: tuple[dt.date, dt.date]) -> None:
@@ -270,7 +292,7 @@ def _map_changed() -> None:
         st.session_state["map_click"] = click
 
 
-def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> None:
+def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str, editable: bool = True) -> None:
     point = st.session_state.get("sel_point")
     selected = st.session_state.get("selected")
     if point is None and not selected:
@@ -284,13 +306,14 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
     if point is not None:
         lat, lon = point
         for rec in _near(layers.control, lat, lon).to_dict("records"):
+            holder = as_text(rec.get("controller")) or as_text(rec.get("state"))
             st.markdown(
-                f"**{rec.get('name')}**: held by **{rec.get('controller') or rec.get('state')}** since "
-                f"{mapview._date_text(rec.get('since'), rec.get('since_precision'))}"
+                f"**{md(rec.get('name'))}**: held by **{md(holder)}** since "
+                f"{md(mapview._date_text(rec.get('since'), rec.get('since_precision')))}"
             )
-            if rec.get("evidence"):
+            if as_text(rec.get("evidence")):
                 origin = as_text(rec.get("title")) or as_text(rec.get("source"))
-                st.caption(f"“{rec['evidence']}” — {origin}")
+                st.caption(f"“{md(rec['evidence'])}” — {md(origin)}")
         ev_here = _near(events_all[events_all["latitude"].notna()], lat, lon)
         me_here = _near(mentions_all[mentions_all["latitude"].notna()], lat, lon)
         targets += [("event", r) for r in ev_here.to_dict("records")]
@@ -334,6 +357,7 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str) -> No
         t,
         row,
         analyst=analyst,
+        editable=editable,
         last_clicked=st.session_state.get("map_click"),
         mentions=mentions_all,
         key=annotate.panel_key(t, row["target_key"]),
@@ -366,7 +390,7 @@ def downloads_panel(store: Store, view: ViewState) -> None:
                 )
             st.session_state["dl_map"] = (signature, fmt, blob)
         except export.ExportError as exc:
-            c_map.error(str(exc))
+            c_map.error(md(exc))
     held = st.session_state.get("dl_map")
     if held and held[0] == signature:
         c_map.download_button(
@@ -383,7 +407,7 @@ def downloads_panel(store: Store, view: ViewState) -> None:
                 blob = export.data_bytes(store, dfmt, date=view.date, flt=flt, country=country)
             st.session_state["dl_data"] = (signature, dfmt, blob)
         except export.ExportError as exc:
-            c_data.error(str(exc))
+            c_data.error(md(exc))
     held = st.session_state.get("dl_data")
     if held and held[0] == signature:
         c_data.download_button(
@@ -407,10 +431,9 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
         st.warning("That article is not in the store.")
         return
     mentions = store.mentions_df(aid)
-    st.markdown(f"#### {as_text(art.get('title')) or Path(str(art.get('source'))).name}")
-    st.caption(
-        f"{art.get('source')} · {art.get('language') or '?'} · {reader.article_label(art).split(' · ')[0]}"
-    )
+    st.markdown(f"#### {md(as_text(art.get('title')) or Path(str(art.get('source'))).name)}")
+    when = reader.article_label(art).split(" · ")[0]
+    st.caption(md(f"{art.get('source')} · {art.get('language') or '?'} · {when}"))
     if len(mentions):
         options = [None, *mentions.sort_values("start")["target_key"].tolist()]
         by_key = {r["target_key"]: r for r in mentions.to_dict("records")}
@@ -446,6 +469,8 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
 def main() -> None:
     t_start = time.perf_counter()
     st.set_page_config(page_title="conflictmap", layout="wide")
+    user = auth.require_login()  # draws only the login form (and stops) until someone signs in
+    editable = user is None or user.can_annotate
     store = get_store(str(data.default_store_path()))
     _init_state(store)
     if "_pending_date" in st.session_state:  # set by Play at the end of the previous run
@@ -454,7 +479,7 @@ def main() -> None:
     bounds = data.date_bounds(store)
     st.session_state["date"] = min(max(st.session_state["date"], bounds[0]), bounds[1])
     opts = data.options(store)
-    analyst = sidebar(store, opts, articles, bounds)
+    analyst = sidebar(store, opts, articles, bounds, user)
     view = _view()
 
     annotate.show_flash()
@@ -474,7 +499,7 @@ def main() -> None:
     colours = data.palette(store)
     boundaries = data.boundaries(data.data_countries(store), not view.osm)
     if boundaries.get("error"):
-        st.warning(f"No offline basemap: the gazetteer could not be loaded ({boundaries['error']}).")
+        st.warning(f"No offline basemap: the gazetteer could not be loaded ({md(boundaries['error'])}).")
     built = mapview.build_map(layers, boundaries, colours, osm_tiles=view.osm, bounds=data.data_bounds(store))
     overlays = list(built.overlays)
     point = st.session_state.get("sel_point")
@@ -502,7 +527,7 @@ def main() -> None:
         )
     with col_side:
         st.subheader("Selected place")
-        selection_panel(store, layers, analyst)
+        selection_panel(store, layers, analyst, editable)
 
     with col_map.expander("Download map or data"):
         downloads_panel(store, view)
@@ -513,7 +538,7 @@ def main() -> None:
     with tab_hist:
         history = store.annotation_history()
         if len(history):
-            annotate.render_history(store, history, analyst=analyst, key="hist_all")
+            annotate.render_history(store, history, analyst=analyst, key="hist_all", editable=editable)
         else:
             st.caption("No annotations yet.")
     with tab_undated:
@@ -524,6 +549,8 @@ def main() -> None:
             st.caption(
                 "These events have no date, so they cannot be placed on the time-keyed map. Choose one to "
                 "give it a date (Edit event) in the panel beside the map."
+                if editable
+                else "These events have no date, so they cannot be placed on the time-keyed map."
             )
             st.dataframe(und[["kind", "actor", "place", "evidence", "title", "status"]], hide_index=True)
             keys = [None, *und["target_key"].tolist()]

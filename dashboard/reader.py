@@ -1,17 +1,18 @@
 """Article reader: the article list and the full text with every place mention highlighted by status.
 
-The text is escaped piece by piece (html.escape) and only our own <mark> tags are added, so an article
-containing HTML or script is shown as text, never run.
+The text is escaped piece by piece (`dashboard.safe.html_text`) and only our own <mark> tags are added, so
+an article containing HTML or script is shown as text, never run.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from dashboard.safe import html_text
 
 # Below this resolver confidence a resolved mention is shown as "low confidence" for the analyst to check.
 LOW_CONFIDENCE = 0.5
@@ -51,7 +52,7 @@ def mention_status(row: Any) -> str:
 
 def legend_html() -> str:
     parts = [
-        f'<mark style="{STATUS_STYLE[k]};padding:0 3px">{html.escape(v)}</mark>'
+        f'<mark style="{STATUS_STYLE[k]};padding:0 3px">{html_text(v)}</mark>'
         for k, v in STATUS_LABEL.items()
     ]
     return '<div style="font-size:0.85em">' + " ".join(parts) + "</div>"
@@ -75,7 +76,7 @@ def highlight_html(text: str, mentions: pd.DataFrame, selected_key: str | None =
     out: list[str] = []
     pos = 0
     for start, end, row in spans:
-        out.append(html.escape(text[pos:start]))
+        out.append(html_text(text[pos:start]))
         status = mention_status(row)
         style = STATUS_STYLE[status]
         if selected_key is not None and row.get("target_key") == selected_key:
@@ -88,11 +89,11 @@ def highlight_html(text: str, mentions: pd.DataFrame, selected_key: str | None =
         if conf is not None and not (isinstance(conf, float) and math.isnan(conf)):
             tip += f" ({float(conf):.2f})"
         out.append(
-            f'<mark class="cm-{status}" title="{html.escape(tip)}" style="{style};padding:0 2px">'
-            f"{html.escape(text[start:end])}</mark>"
+            f'<mark class="cm-{status}" title="{html_text(tip)}" style="{style};padding:0 2px">'
+            f"{html_text(text[start:end])}</mark>"
         )
         pos = end
-    out.append(html.escape(text[pos:]))
+    out.append(html_text(text[pos:]))
     body = "".join(out).replace("\n", "<br>")
     return f'<div class="cm-article" style="line-height:1.6;max-height:560px;overflow:auto">{body}</div>'
 

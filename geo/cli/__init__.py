@@ -19,7 +19,17 @@ from geo.cli.exitcodes import ExitCode
 from geo.cli.terminal import printable
 from geo.errors import ConflictmapError
 
-COMMAND_MODULES = ("geocode", "extract", "ingest", "annotations", "maps", "export", "gazetteer", "dashboard")
+COMMAND_MODULES = (
+    "geocode",
+    "extract",
+    "ingest",
+    "annotations",
+    "maps",
+    "export",
+    "gazetteer",
+    "dashboard",
+    "users",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,4 +1,4 @@
-"""`conflictmap dashboard [--port N] [--address ADDR]`: start the Streamlit app with the project's settings.
+"""`conflictmap dashboard [--port N] [--address ADDR] [--credentials FILE]`: start the Streamlit app.
 
 Why a launcher: `streamlit run dashboard/app.py` works only from a checkout, and reads
 `.streamlit/config.toml` only from the current folder, so an installed conflictmap served no static
@@ -6,6 +6,17 @@ files (no offline Leaflet), reported usage statistics and listened on every inte
 the app from wherever it is installed (`geo.paths.dashboard_dir()`) and passes the settings shipped
 beside it (`dashboard/.streamlit/config.toml`: static serving on, usage stats off, headless, bound to
 127.0.0.1, no file watcher, viewer toolbar) as `streamlit run` flags, whatever the current folder.
+
+Serving on a network: an `--address` other than a loopback one (0.0.0.0, a LAN address, a host name)
+makes the dashboard reachable from other machines, so it then requires a login: without `--credentials
+FILE` (or $CONFLICTMAP_CREDENTIALS) naming a file with at least one user (`conflictmap users add`) the
+command refuses to start (exit 2, one line). The file is passed to the app as $CONFLICTMAP_CREDENTIALS;
+given on 127.0.0.1 too, it turns the login on there as well.
+
+No outside request at start: a headless Streamlit asks checkip.amazonaws.com for the machine's external
+IP unless `server.address` names one specific address, and a wildcard (0.0.0.0, ::) does not count. So for
+every non-loopback address `browser.serverAddress` is set too (the address itself, or this machine's host
+name for a wildcard), which is what Streamlit shows and checks browser origins against instead.
 
 The process becomes Streamlit (exec), so stopping it (Ctrl-C, SIGTERM) stops the server; nothing keeps
 running behind it. Exit codes are Streamlit's own once it runs; 2 when the app cannot be found.
@@ -15,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import tomllib
 from pathlib import Path
@@ -35,7 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--address",
         metavar="ADDR",
-        help="address to listen on (default 127.0.0.1; 0.0.0.0 makes it reachable from other machines)",
+        help="address to listen on (default 127.0.0.1). Any other address (0.0.0.0 for every interface) "
+        "serves on a network and requires --credentials",
+    )
+    p.add_argument(
+        "--credentials",
+        metavar="FILE",
+        help="users who may sign in (made with `conflictmap users add`; default $CONFLICTMAP_CREDENTIALS). "
+        "Required with a network --address; turns the login on",
     )
     p.set_defaults(func=handle)
 
@@ -67,6 +86,9 @@ def _flag_value(value: Any) -> str:
     return str(value)
 
 
+WILDCARDS = frozenset({"0.0.0.0", "::", ""})
+
+
 def streamlit_command(port: int | None = None, address: str | None = None) -> list[str]:
     """The `python -m streamlit run APP --section.option value ...` command line for these options."""
     from geo.paths import dashboard_dir
@@ -81,11 +103,18 @@ def streamlit_command(port: int | None = None, address: str | None = None) -> li
         options["server.port"] = port
     if address is not None:
         options["server.address"] = address
+    from dashboard.credentials import is_loopback
+
+    bound = str(options.get("server.address") or "")
+    if not is_loopback(bound) and "browser.serverAddress" not in options:
+        # a specific address is what users type; for a wildcard, this machine's name. Either way Streamlit
+        # then has no reason to ask an outside service for the external IP (see the module docstring).
+        options["browser.serverAddress"] = socket.gethostname() if bound in WILDCARDS else bound
     flags = [part for key, value in sorted(options.items()) for part in (f"--{key}", _flag_value(value))]
     return [sys.executable, "-m", "streamlit", "run", str(app), *flags]
 
 
-def launch_environment() -> dict[str, str]:
+def launch_environment(credentials: Path | None = None) -> dict[str, str]:
     """The environment for the app: the folder holding `geo` and `dashboard` first on PYTHONPATH.
 
     `streamlit run` puts only the script's own folder on sys.path; this makes `import dashboard` and
@@ -96,12 +125,35 @@ def launch_environment() -> dict[str, str]:
     root = str(dashboard_dir().parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    if credentials is not None:
+        from dashboard.credentials import ENV
+
+        env[ENV] = str(credentials.resolve())
     return env
 
 
+def check_login(address: str | None, credentials: str | None) -> Path | None:
+    """The credentials file to serve with; refuses a network address without a usable one."""
+    from dashboard.credentials import ENV, configured_path, is_loopback, require_users
+
+    path = configured_path(credentials)
+    bound = address if address is not None else str(settings().get("server.address", ""))
+    if path is None:
+        if not is_loopback(bound):
+            raise ConfigurationError(
+                f"--address {bound or '(every interface)'} serves the dashboard on a network, which "
+                f"requires a login: give --credentials FILE (or ${ENV}); create it with "
+                "`conflictmap users add NAME`"
+            )
+        return None
+    require_users(path)  # a missing, unreadable or empty file is refused here, not at the first login
+    return path
+
+
 def handle(args: argparse.Namespace) -> int:
+    credentials = check_login(args.address, args.credentials)
     command = streamlit_command(args.port, args.address)
-    env = launch_environment()
+    env = launch_environment(credentials)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(command[0], command, env)  # no return: this process becomes the server

@@ -130,7 +130,7 @@ def test_annotation_round_trip_is_persisted_in_sqlite(seed_db: Path) -> None:
     at.button(key=f"{k}_note_btn").click().run()
     at.button(key=f"{k}_confirm").click().run()
     assert not at.exception
-    assert any("Saved: confirm" in s.value for s in at.success)
+    assert any("Saved: confirm" in html.unescape(s.value) for s in at.success)
 
     # persisted in the SQLite file itself, with who and what
     con = sqlite3.connect(seed_db)
@@ -226,7 +226,7 @@ def test_upload_with_one_bad_file_reports_it_and_keeps_the_good_ones(seed_db: Pa
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["ingest_report"] = report
     at.run()
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(html.unescape(w.value) for w in at.warning)
     assert "photo.png" in warnings and "empty.txt" in warnings and "good.txt" not in warnings
 
 

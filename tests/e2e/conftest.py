@@ -6,6 +6,7 @@ Every request the browser makes is recorded, so tests can prove that nothing lea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -54,15 +55,17 @@ def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_seed_store(tmp_path_factory.mktemp("e2e") / "store.sqlite")
 
 
-@pytest.fixture(scope="session")
-def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`conflictmap dashboard` (the command users run) as a subprocess; yields its base URL, stops it."""
+@contextlib.contextmanager
+def serve_dashboard(db: Path, log: Path, *args: str, **env_extra: str) -> Iterator[str]:
+    """`conflictmap dashboard ARGS` (the command users run) as a subprocess on a free port, with
+    CONFLICTMAP_DB=db; yields its base URL once healthy, stops it afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
-    env = dict(os.environ, CONFLICTMAP_DB=str(e2e_db))
+    env = dict(os.environ, CONFLICTMAP_DB=str(db), **env_extra)
+    if "CONFLICTMAP_CREDENTIALS" not in env_extra:
+        env.pop("CONFLICTMAP_CREDENTIALS", None)
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "geo.cli", "dashboard", "--port", str(port)],
+            [sys.executable, "-m", "geo.cli", "dashboard", "--port", str(port), *args],
             cwd=REPO,
             env=env,
             stdout=fh,
@@ -88,6 +91,13 @@ def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the seed store, for the whole session."""
+    with serve_dashboard(e2e_db, tmp_path_factory.mktemp("e2e-log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
