@@ -339,12 +339,18 @@ def render_history(
     can = bool(analyst.strip())
     for rec in history.head(limit).to_dict("records"):
         cols = st.columns([5, 1])
-        state = "active" if rec.get("active") else ("undone" if rec.get("undone") else "")
+        # `status` (active | undone | invalid) comes from the store; an invalid row (a payload that no longer
+        # passes the checks) is skipped by every read and can be undone here to clear it from the history.
+        state = str(
+            rec.get("status") or ("active" if rec.get("active") else ("undone" if rec.get("undone") else ""))
+        )
+        if state == "invalid" and rec.get("problem"):
+            state = f"invalid: {rec['problem']}"
         payload = rec.get("payload") or {}
         detail = ", ".join(f"{k}={v}" for k, v in payload.items() if v not in (None, ""))
         cols[0].markdown(
             f"`#{int(rec['annotation_id'])}` **{md(rec['action'])}** {md(detail)} — {md(rec['analyst'])}, "
-            f"{md(str(rec['created_at'])[:19].replace('T', ' '))} UTC · {state}"
+            f"{md(str(rec['created_at'])[:19].replace('T', ' '))} UTC · {md(state)}"
         )
         if editable and rec.get("active") and rec["action"] != "undo":
             cols[1].button(

@@ -20,9 +20,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import annotate, auth, data, ingest, reader, urlstate
-from dashboard.credentials import User
 from dashboard.safe import as_text, md
 from dashboard.urlstate import ViewState
+from geo.credentials import User
 from geo.render import leaflet as mapview
 from geo.store import AnnotationError, Store
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.credentials import CredentialsError, User, configured_path, is_loopback, require_users, verify
 from dashboard.safe import md
+from geo.credentials import CredentialsError, User, configured_path, is_loopback, require_users, verify
 
 SESSION_KEY = "auth_user"
 

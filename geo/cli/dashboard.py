@@ -103,7 +103,7 @@ def streamlit_command(port: int | None = None, address: str | None = None) -> li
         options["server.port"] = port
     if address is not None:
         options["server.address"] = address
-    from dashboard.credentials import is_loopback
+    from geo.credentials import is_loopback
 
     bound = str(options.get("server.address") or "")
     if not is_loopback(bound) and "browser.serverAddress" not in options:
@@ -126,7 +126,7 @@ def launch_environment(credentials: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     if credentials is not None:
-        from dashboard.credentials import ENV
+        from geo.credentials import ENV
 
         env[ENV] = str(credentials.resolve())
     return env
@@ -134,7 +134,7 @@ def launch_environment(credentials: Path | None = None) -> dict[str, str]:
 
 def check_login(address: str | None, credentials: str | None) -> Path | None:
     """The credentials file to serve with; refuses a network address without a usable one."""
-    from dashboard.credentials import ENV, configured_path, is_loopback, require_users
+    from geo.credentials import ENV, configured_path, is_loopback, require_users
 
     path = configured_path(credentials)
     bound = address if address is not None else str(settings().get("server.address", ""))

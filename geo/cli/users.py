@@ -4,7 +4,7 @@ Why: serving the dashboard on a network requires a login (`conflictmap dashboard
 --credentials FILE`), and this is how the file of users is made. The password is never an argument (it
 would sit in the shell history and in `ps`): it is asked twice at a prompt (getpass), or read as the first
 line of stdin with `--password-stdin` for scripts. Only its argon2 hash is stored, in a file written
-atomically with mode 0600 (`dashboard.credentials`). Adding an existing name replaces its password and
+atomically with mode 0600 (`geo.credentials`). Adding an existing name replaces its password and
 role.
 """
 
@@ -63,7 +63,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def handle_add(args: argparse.Namespace) -> int:
-    from dashboard.credentials import ENV, add_user, check_name, configured_path
+    from geo.credentials import ENV, add_user, check_name, configured_path
 
     path = configured_path(args.credentials)
     if path is None:

@@ -10,9 +10,9 @@ import stat
 
 import pytest
 
-from dashboard.credentials import User, load, verify
 from geo.cli import main
 from geo.cli.dashboard import streamlit_command
+from geo.credentials import User, load, verify
 from geo.gazetteer import build
 from geo.paths import dashboard_dir
 

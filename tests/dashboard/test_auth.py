@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.annotate import panel_key
-from dashboard.credentials import add_user
+from geo.credentials import add_user
 from geo.store import Store
 from tests.fixtures.dashboard import APP, folium_args
 

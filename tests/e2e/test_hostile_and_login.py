@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.credentials import add_user
+from geo.credentials import add_user
 from tests.dashboard.hostile import HOST, add_hostile_article
 from tests.e2e.conftest import SCREENSHOTS, serve_dashboard
 from tests.e2e.test_browser import _map, _outside, _wait_idle

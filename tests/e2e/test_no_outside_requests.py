@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.credentials import add_user
+from geo.credentials import add_user
 from tests.e2e.conftest import REPO, _free_port
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,8 @@ Format (JSON, written by `conflictmap users add`)::
 
     {"version": 1, "users": {"amina": {"role": "analyst", "hash": "$argon2id$v=19$..."}}}
 
-This module does not import Streamlit, so the CLI can use it; the login form is `dashboard.auth`.
+It lives in `geo` (no Streamlit import) because the CLI (`users add`, `dashboard`) and the app both use
+it; the login form is `dashboard.auth`.
 """
 
 from __future__ import annotations
