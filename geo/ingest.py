@@ -13,7 +13,8 @@ Rules shared by every caller:
 * A file or record that cannot be read, an article the parser fails on, or bad data the store refuses
   is an `Outcome` with status "rejected" and a reason; the run goes on.
 * A failure that would hit every article the same way (the gazetteer is not built) stops the run with
-  `PipelineUnavailable`; a disk or lock error of the store propagates as it is.
+  `PipelineUnavailable`; a fault of the store (locked, read-only, disk full, damaged) is a
+  `geo.errors.StoreError` raised by the store and propagates as it is: it would hit every article too.
 * Parsing may run in worker processes (`jobs`); only the calling process writes, in input order.
 """
 
