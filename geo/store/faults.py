@@ -60,7 +60,9 @@ def store_fault(exc: BaseException, path: str | os.PathLike[str]) -> StoreError 
     not a fault of the file or the machine (a constraint, a bug: let it pass unchanged)."""
     if isinstance(exc, StoreError):
         return exc
-    if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
         return None
     code = _code(exc)
     if code in (_BUSY, _LOCKED):

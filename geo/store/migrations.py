@@ -198,16 +198,20 @@ def check_ours(con: sqlite3.Connection, path: Path) -> int:
     :class:`ForeignFileError` for a SQLite file of another application (tables but no version); an empty
     (new) file is version 0.
     """
-    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    # one statement, so one snapshot: as two, another process could commit migration 1 in between and a
+    # new store would look like "version 0 with tables", i.e. a foreign file
+    version, tables = con.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
+    ).fetchone()
+    version = int(version)
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
             f"{path} has schema version {version}, newer than this conflictmap "
             f"({SCHEMA_VERSION}); upgrade conflictmap"
         )
-    if version == 0:
-        tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-        if tables:
-            raise ForeignFileError(f"{path} is a SQLite file but not a conflictmap store; it was left as it is")
+    if version == 0 and tables:
+        raise ForeignFileError(f"{path} is a SQLite file but not a conflictmap store; it was left as it is")
     return version
 
 

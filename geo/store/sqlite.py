@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,9 +34,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from geo.errors import StoreError, StoreLockedError
 from geo.model import Event, Mention, ParsedArticle
 from geo.paths import default_store_path
 from geo.store import annotations as ann
+from geo.store import faults
 from geo.store.annotations import PLACE_FIELDS, active_ids, check_analyst, iso_date
 from geo.store.base import (
     EVENT_FRAME_COLUMNS,
@@ -44,12 +47,9 @@ from geo.store.base import (
     UNCHECKED,
     AnnotationError,
     IngestOutcome,
-    SchemaError,
     TargetType,
     event_local_key,
 )
-from geo.errors import StoreError
-from geo.store import faults
 from geo.store.migrations import check_ours, migrate, rollback
 
 __all__ = ["SQLiteStore", "Store", "default_db_path"]
@@ -58,6 +58,25 @@ __all__ = ["SQLiteStore", "Store", "default_db_path"]
 def default_db_path() -> Path:
     """``$CONFLICTMAP_DB`` if set, else ``conflictmap.sqlite`` in the data home (see `geo.paths`)."""
     return default_store_path()
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the file to WAL unless it is already (first open of a new store).
+
+    Changing the journal mode needs the file to itself and SQLite answers "database is locked" at once,
+    without waiting for the busy timeout, when another process opens the same new file at that moment:
+    so retry until the timeout, re-reading the mode (the other process has usually switched it).
+    """
+    deadline = time.monotonic() + faults.BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+            return
+        except StoreLockedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _now() -> str:
@@ -124,15 +143,15 @@ class Store:
                 factory=faults.StoreConnection,
             )
         except sqlite3.Error as exc:
-            raise faults.store_fault(exc, self.path) or StoreError(f"cannot open store {self.path}: {exc}")
-        con.store_path = str(self.path)  # type: ignore[attr-defined]  # named in fault messages
+            fault = faults.store_fault(exc, self.path)
+            raise fault or StoreError(f"cannot open store {self.path}: {exc}") from exc
+        con.store_path = str(self.path)  # named in fault messages
         try:
             con.execute(f"PRAGMA busy_timeout = {int(faults.BUSY_TIMEOUT_S * 1000)}")
             con.execute("PRAGMA foreign_keys = ON")
             with self._lock:
                 check_ours(con, self.path)  # reads only: refuse before any PRAGMA writes to the file
-                if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                    con.execute("PRAGMA journal_mode = WAL")
+                _use_wal(con)
                 con.execute("PRAGMA synchronous = NORMAL")
                 migrate(con, self.path)
         except BaseException as exc:
