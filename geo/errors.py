@@ -16,9 +16,16 @@ __all__ = [
     "ConfigurationError",
     "DataMissingError",
     "InputError",
-    "StoreError",
+    "ForeignFileError",
+    "NewerSchemaError",
     "OutputError",
+    "SchemaError",
     "SourceIntegrityError",
+    "StoreDamagedError",
+    "StoreError",
+    "StoreFullError",
+    "StoreLockedError",
+    "StoreReadOnlyError",
 ]
 
 
@@ -39,7 +46,42 @@ class InputError(ConflictmapError, ValueError):
 
 
 class StoreError(ConflictmapError, RuntimeError):
-    """The store cannot be opened or used (wrong schema, damaged, locked, read-only)."""
+    """The store cannot be opened or used (wrong schema, damaged, locked, read-only, disk full).
+
+    The store raises it (never a bare ``sqlite3.Error``) for every fault of the file or the machine, so
+    every command prints one line and exits 2. The subclasses below name the cause because callers act
+    differently on each: a locked store can be retried in a moment, a read-only one can still be read, a
+    full disk needs space, while a damaged, newer or foreign file must not be touched at all.
+    """
+
+
+class StoreLockedError(StoreError):
+    """Another process kept the store locked for longer than the busy timeout; retrying later may work."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store (or its folder) cannot be written: reading it still works."""
+
+
+class StoreFullError(StoreError):
+    """The disk (or a size limit) is full; the transaction was rolled back, nothing was half-written."""
+
+
+class SchemaError(StoreError):
+    """The file is not a store this conflictmap can use: damaged, written by a newer conflictmap, or some
+    other application's database. Nothing in it is changed (not even its journal mode)."""
+
+
+class StoreDamagedError(SchemaError):
+    """The file is not a SQLite database, or SQLite found it malformed (truncated, overwritten)."""
+
+
+class NewerSchemaError(SchemaError):
+    """The store was written by a newer conflictmap (``user_version`` above ours)."""
+
+
+class ForeignFileError(SchemaError):
+    """A SQLite database of some other application (tables, but no conflictmap schema version)."""
 
 
 class OutputError(ConflictmapError, OSError):

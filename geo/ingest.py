@@ -14,7 +14,8 @@ Rules shared by every caller:
   is an `Outcome` with status "rejected" and a reason; the run goes on.
 * A file read with a loss (invalid UTF-8 bytes replaced) is stored and listed in `IngestSummary.warnings`.
 * A failure that would hit every article the same way (the gazetteer is not built) stops the run with
-  `PipelineUnavailable`; a disk or lock error of the store propagates as it is.
+  `PipelineUnavailable`; a fault of the store (locked, read-only, disk full, damaged) is a
+  `geo.errors.StoreError` raised by the store and propagates as it is: it would hit every article too.
 * Parsing may run in worker processes (`jobs`); only the calling process writes, in input order.
 """
 

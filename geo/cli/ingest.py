@@ -53,16 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.store import SchemaError, Store
+    from geo.store import Store
 
-    try:
-        store = Store(args.db)
-    except (SchemaError, sqlite3.Error, OSError) as exc:
-        print(
-            printable(f"conflictmap ingest: cannot open store {args.db or ''}: {exc}".replace("  ", " ")),
-            file=sys.stderr,
-        )
-        return ExitCode.ERROR
+    # A store that cannot be opened or used (locked, read-only, full, damaged, newer, foreign) raises a
+    # geo.errors.StoreError naming the cause; geo.cli.main prints it as one line and exits 2. Articles
+    # stored before a fault stay stored (each in its own transaction), none is half-written.
+    store = Store(args.db)
     try:
         summary = ingest_paths(
             store, args.paths, reparse=args.reparse, progress=not args.quiet, jobs=max(0, args.jobs)

@@ -3,7 +3,8 @@
 Why a thin package API: callers (layers, exports, the CLI, the dashboard, benchmarks) import from here and
 program against `StoreBackend`, so which backend serves them is decided in one place, `open_store`.
 `base` defines the interface and its value types, `sqlite` is the embedded default, `migrations` its
-schema, and `annotations` the annotation fold every backend shares.
+schema, `faults` turns SQLite's faults into `geo.errors.StoreError`s that name the cause (locked,
+read-only, disk full, damaged, newer, foreign), and `annotations` is the annotation fold every backend shares.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import os
 import re
 from pathlib import Path
 
-from geo.errors import ConfigurationError
+from geo.errors import (
+    ConfigurationError,
+    ForeignFileError,
+    NewerSchemaError,
+    StoreDamagedError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+    StoreReadOnlyError,
+)
 from geo.paths import default_store_path
 from geo.store.annotations import place_fields
 from geo.store.base import (
@@ -38,11 +48,18 @@ __all__ = [
     "UNCHECKED",
     "AnnotationError",
     "ConcurrentEditError",
+    "ForeignFileError",
     "IngestOutcome",
+    "NewerSchemaError",
     "SQLiteStore",
     "SchemaError",
     "Store",
     "StoreBackend",
+    "StoreDamagedError",
+    "StoreError",
+    "StoreFullError",
+    "StoreLockedError",
+    "StoreReadOnlyError",
     "TargetType",
     "default_db_path",
     "event_key",

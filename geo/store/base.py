@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, runtime_checkable
 
-from geo.errors import InputError, StoreError
+from geo.errors import InputError, SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,10 +74,6 @@ class _Unchecked:
 
 #: Default for ``expected_last``: do not check for concurrent edits.
 UNCHECKED: Any = _Unchecked()
-
-
-class SchemaError(StoreError):
-    """The database file was written by a newer conflictmap or is not a conflictmap store."""
 
 
 class AnnotationError(InputError):

@@ -4,6 +4,11 @@ Why a module of its own: the schema history only matters when a file is opened, 
 SQLite backend that a PostgreSQL backend replaces wholesale (its own DDL), while everything else in
 `geo.store` is shared. Each migration is one function that runs inside the transaction `migrate` opens, so
 a crash mid-upgrade leaves the previous version; ``PRAGMA user_version`` records how far a file got.
+
+Several processes may open the same new file at once (an ingest and a dashboard, two ingests): the version
+is read again *after* ``BEGIN IMMEDIATE`` has taken the write lock, so only one of them creates each table
+and the others find the work done. `check_ours` reads the file and changes nothing, so the store can refuse
+a foreign or newer file before it sets any persistent PRAGMA (journal mode) on it.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from geo.store.base import SchemaError
+from geo.errors import ForeignFileError, NewerSchemaError, SchemaError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "check_ours", "migrate"]
 
 
 def _exec_script(con: sqlite3.Connection, script: str) -> None:
@@ -186,40 +191,73 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(con: sqlite3.Connection, path: Path) -> None:
-    """Bring the open database at ``path`` up to :data:`SCHEMA_VERSION` (caller holds the store's lock).
+def check_ours(con: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, after checking that it is a store this conflictmap may use.
 
-    Raises :class:`SchemaError` for a file written by a newer conflictmap or a SQLite file that is not a
-    conflictmap store; an empty file gets the whole schema.
+    Only reads: raises :class:`NewerSchemaError` for a file written by a newer conflictmap and
+    :class:`ForeignFileError` for a SQLite file of another application (tables but no version); an empty
+    (new) file is version 0.
     """
-    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    # one statement, so one snapshot: as two, another process could commit migration 1 in between and a
+    # new store would look like "version 0 with tables", i.e. a foreign file
+    version, tables = con.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
+    ).fetchone()
+    version = int(version)
     if version > SCHEMA_VERSION:
-        raise SchemaError(
+        raise NewerSchemaError(
             f"{path} has schema version {version}, newer than this conflictmap "
             f"({SCHEMA_VERSION}); upgrade conflictmap"
         )
-    if version == 0:
-        tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-        if tables:
-            raise SchemaError(f"{path} is a SQLite file but not a conflictmap store")
-    if version == SCHEMA_VERSION:
-        return
+    if version == 0 and tables:
+        raise ForeignFileError(f"{path} is a SQLite file but not a conflictmap store; it was left as it is")
+    return version
+
+
+def migrate(con: sqlite3.Connection, path: Path) -> None:
+    """Bring the open database at ``path`` up to :data:`SCHEMA_VERSION` (caller holds the store's lock).
+
+    Raises :class:`SchemaError` (a subclass naming the cause) for a file written by a newer conflictmap or
+    a SQLite file that is not a conflictmap store; an empty file gets the whole schema. Safe when several
+    processes open the same new file at once: each step re-reads the version under the write lock.
+    """
+    if check_ours(con, path) == SCHEMA_VERSION:
+        return  # up to date: versions only grow, so no lock is needed to know that (read-only stores too)
     # SQLite's recipe for schema changes: foreign keys off (a table rebuild would otherwise trip
-    # them), each step in its own transaction (a crash mid-migration leaves the old version),
-    # and a foreign-key check before committing.
+    # them; the PRAGMA is a no-op inside a transaction, so it is set first), each step in its own
+    # transaction (a crash mid-migration leaves the old version), and a foreign-key check before committing.
     con.execute("PRAGMA foreign_keys = OFF")
     try:
-        for target in range(version, SCHEMA_VERSION):
+        while True:
             con.execute("BEGIN IMMEDIATE")
             try:
-                MIGRATIONS[target](con)
+                # re-read under the write lock: another process may have migrated since the check above
+                version = check_ours(con, path)
+                if version == SCHEMA_VERSION:
+                    con.execute("COMMIT")
+                    return
+                MIGRATIONS[version](con)
                 bad = con.execute("PRAGMA foreign_key_check").fetchall()
                 if bad:
-                    raise SchemaError(f"migration {target + 1} broke foreign keys: {bad[:3]}")
-                con.execute(f"PRAGMA user_version = {target + 1}")
+                    raise SchemaError(f"migration {version + 1} broke foreign keys: {bad[:3]}")
+                con.execute(f"PRAGMA user_version = {version + 1}")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                rollback(con)
                 raise
     finally:
         con.execute("PRAGMA foreign_keys = ON")
+
+
+def rollback(con: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already done so.
+
+    After some errors (a full disk, an I/O error) SQLite rolls the transaction back itself, and a second
+    ROLLBACK would raise "cannot rollback - no transaction is active", hiding the real cause.
+    """
+    if con.in_transaction:
+        try:
+            con.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the original error is what the user must see; SQLite has rolled back on its own

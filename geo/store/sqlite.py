@@ -26,6 +26,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,9 +35,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from geo.errors import StoreError, StoreLockedError
 from geo.model import Event, Mention, ParsedArticle
 from geo.paths import default_store_path
 from geo.store import annotations as ann
+from geo.store import faults
 from geo.store.annotations import PLACE_FIELDS, active_ids, check_analyst, iso_date
 from geo.store.base import (
     EVENT_FRAME_COLUMNS,
@@ -45,11 +48,10 @@ from geo.store.base import (
     UNCHECKED,
     AnnotationError,
     IngestOutcome,
-    SchemaError,
     TargetType,
     event_local_key,
 )
-from geo.store.migrations import migrate
+from geo.store.migrations import check_ours, migrate, rollback
 
 __all__ = ["SQLiteStore", "Store", "default_db_path"]
 
@@ -59,6 +61,25 @@ _log = logging.getLogger(__name__)
 def default_db_path() -> Path:
     """``$CONFLICTMAP_DB`` if set, else ``conflictmap.sqlite`` in the data home (see `geo.paths`)."""
     return default_store_path()
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the file to WAL unless it is already (first open of a new store).
+
+    Changing the journal mode needs the file to itself and SQLite answers "database is locked" at once,
+    without waiting for the busy timeout, when another process opens the same new file at that moment:
+    so retry until the timeout, re-reading the mode (the other process has usually switched it).
+    """
+    deadline = time.monotonic() + faults.BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+            return
+        except StoreLockedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _now() -> str:
@@ -101,20 +122,48 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._con = sqlite3.connect(
-            str(self.path), isolation_level=None, check_same_thread=False, timeout=30.0
-        )
-        self._con.execute("PRAGMA foreign_keys = ON")
-        self._con.execute("PRAGMA busy_timeout = 30000")
+        self._con = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, check that the file is ours, then set the persistent PRAGMAs and migrate.
+
+        The order matters: ``journal_mode = WAL`` is written into the file, so it comes only after
+        `migrations.check_ours` has read (and changed nothing in) a file that may be another
+        application's database, a newer store or random bytes. ``busy_timeout`` and ``foreign_keys`` are
+        settings of this connection only. Every fault becomes a `geo.errors.StoreError` naming the cause.
+        """
         try:
-            self._con.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as exc:
-            self._con.close()
-            raise SchemaError(f"{self.path} is not a SQLite database: {exc}") from exc
-        self._con.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of store {self.path}: {exc.strerror or exc}") from exc
+        try:
+            con = sqlite3.connect(
+                str(self.path),
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=faults.BUSY_TIMEOUT_S,
+                factory=faults.StoreConnection,
+            )
+        except sqlite3.Error as exc:
+            fault = faults.store_fault(exc, self.path)
+            raise fault or StoreError(f"cannot open store {self.path}: {exc}") from exc
+        con.store_path = str(self.path)  # named in fault messages
+        try:
+            con.execute(f"PRAGMA busy_timeout = {int(faults.BUSY_TIMEOUT_S * 1000)}")
+            con.execute("PRAGMA foreign_keys = ON")
+            with self._lock:
+                check_ours(con, self.path)  # reads only: refuse before any PRAGMA writes to the file
+                _use_wal(con)
+                con.execute("PRAGMA synchronous = NORMAL")
+                migrate(con, self.path)
+        except BaseException as exc:
+            con.close()
+            fault = faults.store_fault(exc, self.path)
+            if fault is None or fault is exc:
+                raise
+            raise fault from exc
+        return con
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -143,13 +192,12 @@ class Store:
         with self._lock:
             return int(self._con.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
-        with self._lock:
-            migrate(self._con, self.path)
-
     @contextmanager
     def _write(self, *, content: bool = False) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT).
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), all or nothing.
+
+        Faults (locked beyond the busy timeout, read-only, disk full, damaged) are raised as
+        `geo.errors.StoreError` subclasses by the connection (`geo.store.faults`) after the rollback.
 
         If it changed anything it bumps ``generation`` (and ``content_generation`` when ``content``:
         articles, mentions or events changed), which invalidates the read caches of every process.
@@ -165,7 +213,9 @@ class Store:
                     con.execute(f"UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key IN {keys}")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # not a bare ROLLBACK: after a full disk SQLite has rolled back already, and "cannot
+                # rollback - no transaction is active" would hide the cause (a StoreFullError)
+                rollback(con)
                 raise
 
     def cache_key(self) -> tuple[str, str, int]:
