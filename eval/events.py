@@ -343,7 +343,7 @@ EVENTS_HEADER = (
 
 
 def table_rows(scores: Mapping[str, EventsScore]) -> list[tuple[str, ...]]:
-    rows = [EVENTS_HEADER]
+    rows: list[tuple[str, ...]] = [EVENTS_HEADER]
     for lang in LANGUAGES:
         s = scores[lang]
         rows.append(
