@@ -6,6 +6,11 @@ match beside it; and against gold with coordinates only, as published tables cou
 accuracy within 161 km and median error over the exactly matched toponyms, plus accuracy over *all* gold
 toponyms with coordinates (unrecognised = wrong) so that recall is not hidden. Then the seed facts of
 issue 3 are checked. Options: --limit N (articles per corpus), --corpus NAME (repeatable), --no-peer.
+
+The events development set (../shared/benchmarks/events_dev, scored by eval.events as its README says) gets
+its own table: captured-event P/R/F1, article dates, mention recall and persons tagged as places, by
+language. `python -m eval events` prints only that table; `--verbose` adds the errors of every article;
+`--pred FILE` scores a saved `conflictmap extract --format json` output instead of running the pipeline.
 """
 
 from __future__ import annotations
@@ -133,8 +138,50 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", action="append", default=[], help="corpus name (file stem); repeatable")
     ap.add_argument("--no-peer", action="store_true", help="skip the geotext baseline")
     ap.add_argument("--no-seeds", action="store_true", help="skip the seed checks")
+    ap.add_argument(
+        "section",
+        nargs="?",
+        choices=("all", "corpora", "events"),
+        default="all",
+        help="what to score: everything (default), the toponym corpora only, or the events set only",
+    )
+    ap.add_argument("--verbose", action="store_true", help="events set: list every article's errors")
+    ap.add_argument("--pred", default=None, help="events set: score this extract JSON file instead")
     args = ap.parse_args(argv)
+    if args.section in ("all", "corpora"):
+        _corpora(args)
+    if args.section in ("all", "events"):
+        _events(args)
+    if args.section == "all" and not args.no_seeds:
+        _seeds()
+    return 0
 
+
+def _events(args: argparse.Namespace) -> None:
+    import json
+    from pathlib import Path
+
+    from eval import events as ev
+
+    folder = ev.events_dir()
+    if not (folder / "gold.json").is_file():
+        print(f"\neval: no events set in {folder}: events scores skipped")
+        return
+    gold = ev.load_gold(folder)
+    if args.pred:
+        preds = ev.index_by_name(json.loads(Path(args.pred).read_text(encoding="utf-8")))
+    else:
+        preds = ev.run_pipeline(folder)
+    results = ev.score_set(gold, preds)
+    print()
+    print(_table(ev.table_rows(ev.by_language(results))))
+    print(ev.LEGEND)
+    if args.verbose:
+        print()
+        print(ev.error_report(results, gold.actors))
+
+
+def _corpora(args: argparse.Namespace) -> None:
     folder = benchmarks_dir()
     files = corpus_files(folder)
     if args.corpus:
@@ -191,16 +238,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         for n in notes:
             print(n)
-    if not args.no_seeds:
-        from eval.seeds import check_seeds
 
-        checks = check_seeds()
-        print("\nseed facts (issue 3 acceptance)")
-        width = max(len(c[0]) for c in checks)
-        for label, ok, detail in checks:
-            print(f"  {'ok  ' if ok else 'FAIL'} {label.ljust(width)}  {detail}")
-        print(f"  {sum(ok for _, ok, _ in checks)}/{len(checks)} seed checks passed")
-    return 0
+
+def _seeds() -> None:
+    from eval.seeds import check_seeds
+
+    checks = check_seeds()
+    print("\nseed facts (issue 3 acceptance)")
+    width = max(len(c[0]) for c in checks)
+    for label, ok, detail in checks:
+        print(f"  {'ok  ' if ok else 'FAIL'} {label.ljust(width)}  {detail}")
+    print(f"  {sum(ok for _, ok, _ in checks)}/{len(checks)} seed checks passed")
 
 
 if __name__ == "__main__":
