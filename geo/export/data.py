@@ -45,6 +45,7 @@ def export_data(
     bbox: Sequence[float] | None = None,
     title: str | None = None,
     csv_formulas: str = "escape",
+    layers: Sequence[str] | None = None,
 ) -> ExportResult:
     """Export the store's data with annotations applied.
 
@@ -54,7 +55,10 @@ def export_data(
     - html: a standalone offline Leaflet map of control, events and mentions.
     `date`: events up to that day and control as of it (None: everything, control now). `out`: a path
     (written atomically), a binary file object, or None for bytes in `.data`; a path that is the store or
-    another SQLite database is refused (`geo.fileio.check_output`). `csv_formulas`: "escape" (default)
+    another SQLite database is refused (`geo.fileio.check_output`), and so is a path whose suffix is not
+    the format's (`--format csv --out x.kml` once wrote CSV into a .kml). `layers`: only these of the
+    format's layers (None: all of them); asking for a layer the format cannot hold is an ExportError
+    rather than a file without it. `csv_formulas`: "escape" (default)
     prefixes text cells a spreadsheet would run as a formula with a quote; "raw" writes them as they are.
     """
     data_format = formats.get(fmt, "data")
@@ -63,13 +67,21 @@ def export_data(
     store_path, gpkg = getattr(store, "path", None), data_format.name == "gpkg"
     if isinstance(out, str | os.PathLike):
         check_output(out, store=store_path, replace_geopackage=gpkg)
+        formats.check_suffix(data_format, out)
+    wanted = data_format.layers if layers is None else tuple(layers)
+    foreign = [name for name in wanted if name not in data_format.layers]
+    if foreign or not wanted:
+        raise ExportError(
+            f"{data_format.name} holds only {', '.join(data_format.layers)}; "
+            f"it cannot show {foreign[0] if foreign else 'no layer'}"
+        )
     day, since_day = as_date(date), as_date(since)
     if day is not None and since_day is not None and since_day > day:
         raise ExportError(f"empty date range: since {since_day} is after {day}")
     cc, _ = resolve_view_extent(country, bbox)
     view = View(day, since_day, cc, check_bbox(bbox) if bbox is not None else None, flt)
-    raw = layer_frames(store, view, data_format.layers)
-    frames = {name: normalise(raw[name], FIELDS[name]) for name in data_format.layers}
+    raw = layer_frames(store, view, wanted)
+    frames = {name: normalise(raw[name], FIELDS[name]) for name in wanted}
     job = DataJob(store, view, frames, raw, title or export_title(view), csv_formulas=csv_formulas)
     job.counts.update({name: len(frame) for name, frame in frames.items()})
     if isinstance(out, str | os.PathLike):

@@ -15,12 +15,25 @@ Two families:
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from geo.export.errors import ExportError
 
-__all__ = ["LAYERS", "Format", "FORMATS", "get", "names", "map_command_formats"]
+__all__ = [
+    "LAYERS",
+    "Format",
+    "FORMATS",
+    "check_suffix",
+    "for_suffix",
+    "get",
+    "map_command_formats",
+    "names",
+    "suffixes_text",
+]
 
 # The layers an export can hold, as `geo.maps.layers` names them.
 LAYERS = ("control", "events", "mentions")
@@ -102,6 +115,31 @@ FORMATS: dict[str, Format] = {
 def names(family: Literal["data", "map"]) -> tuple[str, ...]:
     """The registered formats of a family, in registry order (the order menus show)."""
     return tuple(f.name for f in FORMATS.values() if f.family == family)
+
+
+def for_suffix(path: str | os.PathLike[str], allowed: Iterable[str] | None = None) -> Format | None:
+    """The format whose suffix `path` ends in (case-insensitive), among `allowed` names; None if none.
+
+    Why: a file's suffix is what every other program trusts. `--format csv --out x.kml` once wrote CSV
+    into a .kml, so an output's suffix and its format must agree, and a missing `--format` comes from it.
+    """
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS.values():
+        if fmt.suffix == suffix and (allowed is None or fmt.name in allowed):
+            return fmt
+    return None
+
+
+def suffixes_text(allowed: Sequence[str]) -> str:
+    """'.geojson, .gpkg, .csv, .kml or .html': the suffixes of `allowed`, for one-line messages."""
+    items = [FORMATS[name].suffix for name in allowed]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" or {items[-1]}"
+
+
+def check_suffix(fmt: Format, path: str | os.PathLike[str]) -> None:
+    """ExportError unless `path` ends in the suffix of `fmt` (so a reader sees the format it holds)."""
+    if Path(path).suffix.lower() != fmt.suffix:
+        raise ExportError(f"{path} does not end in {fmt.suffix}, the suffix of a {fmt.name} file")
 
 
 def get(name: str | None, family: Literal["data", "map"] | None = None) -> Format:

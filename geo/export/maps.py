@@ -153,7 +153,8 @@ def render_map(
     """Render a static map of the store at `date` (control as of that day, events up to it).
 
     `out`: a path (written atomically), a binary file object, or None to get the bytes in `.data`.
-    `fmt`: png | svg | pdf (default: the path's suffix, else png). `country` (ISO alpha-2) or `bbox`
+    `fmt`: png | svg | pdf (default: the path's suffix, else png; a path must end in the format's
+    suffix). `country` (ISO alpha-2) or `bbox`
     (W, S, E, N) choose the view; neither = the extent of the data. `flt` is a geo.maps.layers.LayerFilter.
     """
     store_path = getattr(store, "path", None)
@@ -163,6 +164,8 @@ def render_map(
             fmt = Path(out).suffix
     static = formats.get("png" if fmt is None else fmt, "map")
     fmt = static.name
+    if isinstance(out, str | os.PathLike):
+        formats.check_suffix(static, out)  # PNG bytes in a .svg would open nowhere
     if not 20 <= int(dpi) <= 1200:
         raise ExportError(f"dpi {dpi} is out of range (20..1200)")
     data, n_articles = build_map_data(

@@ -1,4 +1,5 @@
-"""Parts of a static map that are not layers: place labels that never overlap, and the scale bar.
+"""Parts of a static map that are not layers: place labels that never overlap, the scale bar, the title
+(wrapped to the canvas, plain text) and the "no data" note.
 
 Kept apart from `geo.render.staticmap` (which draws the layers) because each is a small algorithm with its
 own tests: label placement measures text with the Agg renderer, the scale bar measures along the map's
@@ -21,6 +22,7 @@ def _metres_per_degree_x(extent: Sequence[float]) -> float:
     return 111_320.0 * max(math.cos(math.radians(mid)), 0.05)
 
 
+NO_DATA_NOTE = "No data at this date"
 LABEL_FONT_SIZE = 7.5
 # Candidate positions (offset in points, alignment), in order of preference: upper right first.
 _LABEL_OFFSETS = (
@@ -117,6 +119,7 @@ def place_labels(fig: Figure, ax: Any, points: gpd.GeoDataFrame, max_labels: int
             color="#222222",
             zorder=6,
             annotation_clip=False,
+            parse_math=False,  # place names are data: "$" is a character, not maths
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
         )
         obstacles.append(np.array([box]))
@@ -150,3 +153,65 @@ def scale_bar(ax: Any, extent: Sequence[float]) -> None:
             scale_formatter=_km,
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------- title
+
+# (font size, most lines): a title that does not fit on one line at 13 pt gets smaller and wraps; all
+# three fit in the 0.62 in band above the map.
+_TITLE_STEPS = ((13.0, 1), (11.0, 2), (9.5, 3))
+
+
+def _wrap(words: list[str], fits: Any) -> list[str]:
+    """Greedy word wrap; a word wider than a line on its own is cut between characters."""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if fits(candidate):
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for ch in word:  # a very long word (a URL, a path) still stays on the canvas
+            if line and not fits(line + ch):
+                lines.append(line)
+                line = ""
+            line += ch
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fit_title(fig: Figure, title: str, width_px: float) -> tuple[str, float]:
+    """The title as lines that fit `width_px` of the figure, and the font size to draw them at.
+
+    Long titles ran off the canvas; now they shrink (13, 11, 9.5 pt) and wrap onto at most three lines,
+    and only a title too long even for that is cut with an ellipsis. Text is measured as plain text
+    (`ismath=False`): the title is drawn with `parse_math=False`, so a "$" is a dollar sign, not maths.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.font_manager import FontProperties
+
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError("fit_title needs a figure on a FigureCanvasAgg (the static map builds one)")
+    renderer = canvas.get_renderer()
+    words = " ".join(str(title).split()).split(" ")
+    lines: list[str] = []
+    size = _TITLE_STEPS[-1][0]
+    for size, most in _TITLE_STEPS:
+        font = FontProperties(size=size, weight="bold")
+
+        def fits(text: str, font: FontProperties = font) -> bool:
+            return renderer.get_text_width_height_descent(text, font, ismath=False)[0] <= width_px
+
+        lines = _wrap(words, fits)
+        if len(lines) <= most:
+            return "\n".join(lines), size
+    most = _TITLE_STEPS[-1][1]
+    last = lines[most - 1]
+    while last and not fits(last + " …"):
+        last = last[:-1]
+    return "\n".join([*lines[: most - 1], last.rstrip() + " …"]), size

@@ -35,7 +35,7 @@ from matplotlib.path import Path as MplPath
 
 from geo import kinds
 from geo.model import BBox
-from geo.render.mapparts import place_labels, scale_bar
+from geo.render.mapparts import NO_DATA_NOTE, fit_title, place_labels, scale_bar
 from geo.render.palette import CHANGE_HALO, LAND, NEIGHBOUR, NO_CONTROLLER, SEA, VACATED, controller_palette
 
 FORMATS = ("png", "svg", "pdf")
@@ -88,6 +88,11 @@ class DrawStats:
     labels: int = 0
     labels_dropped: int = 0
     changed: int = 0
+
+    @property
+    def no_data(self) -> bool:
+        """Nothing of the asked-for layers is in view at this date (the map says so; the CLI exits 1)."""
+        return not (self.events or self.mentions or self.control_places or self.provinces_shaded)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -554,14 +559,28 @@ def _finish(canvas: _Canvas, data: MapData, control: gpd.GeoDataFrame | None) ->
     map_h, top = canvas.map_h, canvas.top
     control_handles, legend_handles = canvas.control_legend, canvas.legend
     # Title, scale bar, attribution, legend; labels last so they can avoid everything drawn.
-    fig.text(0.01, 1 - 0.2 / (map_h + 1.1), data.title, fontsize=13, fontweight="bold", va="top", ha="left")
+    # Titles are user text: plain (parse_math=False, "$5" stays "$5") and wrapped to the canvas width.
+    fig_w, fig_h = fig.get_size_inches()
+    title, size = fit_title(fig, data.title, fig_w * 0.98 * fig.dpi)
+    title_top = 0.2 if size >= 13 else 0.08
+    fig.text(
+        0.01, 1 - title_top / fig_h, title, fontsize=size, fontweight="bold", va="top", ha="left",
+        parse_math=False, linespacing=1.1 if "\n" in title else None,
+    )  # fmt: skip
+    if stats.no_data:
+        ax.text(
+            0.5, 0.5, NO_DATA_NOTE, transform=ax.transAxes, ha="center", va="center", fontsize=15,
+            color="#333333", zorder=7, parse_math=False,
+            bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": "#888888", "alpha": 0.9},
+        )  # fmt: skip
     scale_bar(ax, extent)
     fig.text(
-        0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left", va="bottom"
-    )
+        0.01, 0.12 / (map_h + 1.1), data.attribution, fontsize=6.5, color="#444444", ha="left", va="bottom",
+        parse_math=False,
+    )  # fmt: skip
     handles = control_handles + legend_handles
     if handles:
-        fig.legend(
+        legend = fig.legend(
             handles=handles,
             loc="upper left",
             bbox_to_anchor=(0.765, top),
@@ -573,6 +592,8 @@ def _finish(canvas: _Canvas, data: MapData, control: gpd.GeoDataFrame | None) ->
             handlelength=1.4,
             borderaxespad=0.2,
         )
+        for text in legend.get_texts():
+            text.set_parse_math(False)  # actor names are data: "$" is a character, not maths
     if control is not None and "name" in control:
         stats.labels, stats.labels_dropped = place_labels(fig, ax, control, data.max_labels)
         if stats.labels_dropped:

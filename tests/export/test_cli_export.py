@@ -101,7 +101,7 @@ def test_kml_and_html(db, tmp_path, capsys):
     ],
 )
 def test_bad_input_is_one_line_exit_2(db, tmp_path, capsys, args, message):
-    code, _, err = run(capsys, "export", *args, "--out", str(tmp_path / "x.out"), "--db", str(db))
+    code, _, err = run(capsys, "export", *args, "--out", str(tmp_path / "x.csv"), "--db", str(db))
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ from geo.export.writers import DataJob, gdal_ready
 
 def write(job: DataJob, path: Path) -> None:
     layers = dict(job.frames)
-    prov = province_frame(job.store, job.view)
+    prov = province_frame(job.store, job.view) if "control" in job.frames else None
     if prov is not None and not prov.empty:
         layers["province_control"] = prov
         job.counts["province_control"] = len(prov)
