@@ -149,19 +149,16 @@ def _filter_summary(view: ViewState) -> str:
 
 
 def empty_filter_notice(store: Store, view: ViewState, counts: dict[str, int]) -> None:
-    """Say so when the filters leave the map empty, with one button that clears them all."""
-    if not data.filters_active(view) or any(
-        counts.get(k) for k in ("control", "provinces", "events", "mentions")
-    ):
+    """Say so when the filters leave no event or held place on the map, with one button that clears them
+    all (mentions have no actor or kind, so they may still show: they do not count as a match)."""
+    if not data.filters_active(view) or any(counts.get(k) for k in ("control", "provinces", "events")):
         return
     summary = md(_filter_summary(view))
-    if data.matches_anything(store, view):
-        st.info(
-            f"Nothing to show at {view.date.isoformat() if view.date else 'this date'} with these "
-            f"filters ({summary}); they match items at other dates."
-        )
+    if data.events_match(store, view):
+        day = view.date.isoformat() if view.date else "this date"
+        st.info(f"No event up to {day} matches these filters ({summary}); they match events at later dates.")
     else:
-        st.warning(f"No event or mention matches these filters ({summary}).")
+        st.warning(f"No event matches these filters ({summary}).")
     st.button("Clear filters", key="clear_filters", on_click=_clear_filters, type="primary")
 
 

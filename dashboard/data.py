@@ -153,18 +153,18 @@ def _options(store: Store) -> Options:
     )
 
 
-def matches_anything(store: Store, view: ViewState) -> bool:
-    """Whether the view's filters let through any event (at any date, dated or not, placed or not) or any
-    mention. False means the filters match nothing at all, which the page says (with a way to clear them)
-    instead of showing an empty map."""
+def events_match(store: Store, view: ViewState) -> bool:
+    """Whether the view's filters let through any event at any date (dated or not, placed or not). False
+    means the filters match no event at all (mentions carry no actor or kind, so they may still show),
+    which the page says, with a way to clear the filters, instead of showing an empty map."""
     flt = layer_filter(view)
 
     def compute() -> bool:
-        if len(geo_layers.events_layer(store, None, flt)) or len(geo_layers.undated_events(store, flt)):
-            return True
-        return static_tables(store, flt)[0].count > 0
+        return bool(
+            len(geo_layers.events_layer(store, None, flt)) or len(geo_layers.undated_events(store, flt))
+        )
 
-    return bool(_memo(store, "matches", compute, flt))
+    return bool(_memo(store, "events_match", compute, flt))
 
 
 def filters_active(view: ViewState) -> bool:
