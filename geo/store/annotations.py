@@ -466,9 +466,9 @@ def redate_events(
     df: pd.DataFrame, article_states: dict[str, dict[str, Any]], event_states: dict[str, dict[str, Any]]
 ) -> None:
     """Re-date the events of articles the analyst dated (``set_date``), except the fields (date, precision)
-    an analyst edited on the event itself: an event with a date expression ("on Thursday", "in 2014") is resolved again against the new
-    article date (geo.parse.dates.resolve_relative); one without simply takes the article's date.
-    ``event_date`` is still an ISO string here."""
+    an analyst edited on the event itself: an event with a date expression ("on Thursday", "in 2014") is
+    resolved again against the new article date (geo.parse.dates.resolve_relative); one without simply
+    takes the article's date. ``event_date`` is still an ISO string here."""
     dates = article_date_overrides(article_states)
     if not dates or df.empty:
         return
