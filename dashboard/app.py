@@ -556,7 +556,10 @@ def main() -> None:
     time_bar(store, view, bounds)
     view = _view()
     date = view.date
-    date_moved_notice(date)
+    # Notices come and go; each lives in a container that is always there, so the elements after it (the
+    # map) keep their place in the page and the map iframe is not remounted (that would lose its state).
+    with st.container():
+        date_moved_notice(date)
 
     if st.session_state.get("_since_for") != date:
         st.session_state["_since"] = data.previous_step(date, st.session_state.get("_shown_date"))
@@ -578,7 +581,8 @@ def main() -> None:
     col_map, col_side = st.columns([3, 2])
     with col_map:
         c = built.counts
-        empty_filter_notice(store, view, c)
+        with st.container():  # always present: see the date notice above
+            empty_filter_notice(store, view, c)
         st.caption(
             f"Control at **{date.isoformat()}** · {_n(c['control'], 'place')} with a control change, "
             f"{_n(c['provinces'], 'province')} shaded, {_n(c['events'], 'event')} "
