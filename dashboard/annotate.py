@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.safe import as_text, md
 from geo.model import EVENT_KINDS
+from geo.render.leaflet.tables import date_text
 from geo.store import AnnotationError, Store, place_fields
 
 PRECISIONS = ["day", "month", "year"]
@@ -114,8 +115,12 @@ def _cb_edit_event(store: Store, row: dict, analyst: str, prefix: str) -> None:
     old_date = _date(row.get("event_date"))
     if date != old_date:
         changes["event_date"] = date.isoformat() if date else None
-    precision = st.session_state.get(f"{prefix}_precision") if date else None
-    if precision != (as_text(row.get("date_precision")) or None):
+    # the form shows the current precision; it is kept unless the analyst picks another, and it always
+    # travels with a new date (a date alone would leave the event with whatever precision the store had
+    # before any re-dating, e.g. none for an event dated through its article)
+    old_precision = as_text(row.get("date_precision")) or None
+    precision = (st.session_state.get(f"{prefix}_precision") or old_precision or "day") if date else None
+    if precision != old_precision or "event_date" in changes:
         changes["date_precision"] = precision
     if not changes:
         _flash("err", "Nothing changed")
@@ -198,12 +203,11 @@ def describe(target_type: str, row: dict) -> str:
     if target_type == "mention":
         where = as_text(row.get("name")) or "unresolved"
         return f"Mention **{md(row.get('text'))}** → {md(where)} ({md(row.get('country_code')) or '?'})"
-    date = _date(row.get("event_date"))
     place = as_text(row.get("place")) or as_text(row.get("place_text")) or "?"
+    when = date_text(row.get("event_date"), as_text(row.get("date_precision")) or None)
     return (
         f"Event **{md(row.get('kind'))}** at **{md(place)}** "
-        f"by {md(row.get('actor')) or 'unknown actor'}, "
-        f"{date.isoformat() if date else 'undated'} ({md(row.get('date_precision')) or '-'})"
+        f"by {md(row.get('actor')) or 'unknown actor'}, {md(when)}"
     )
 
 

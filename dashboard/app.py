@@ -45,6 +45,9 @@ def _init_state(store: Store) -> None:
     view = urlstate.parse(st.query_params)
     lo, hi = data.date_bounds(store)
     st.session_state["date"] = min(max(view.date or hi, lo), hi)
+    if view.date is not None and view.date != st.session_state["date"]:
+        # a shared link may ask for a day outside the data: the map moves to the nearest end, and says so
+        st.session_state["_date_moved"] = (view.date, st.session_state["date"], lo, hi)
     st.session_state["f_country"] = view.countries
     st.session_state["f_actor"] = view.actors
     st.session_state["f_kind"] = view.kinds
@@ -116,6 +119,63 @@ def _event_label(r: dict) -> str:
     evidence = as_text(r.get("evidence"))[:80]
     actor = as_text(r.get("actor")) or "unknown actor"
     return f"#{r.get('event_id')} {as_text(r.get('kind'))} {as_text(r.get('place'))} ({actor}): {evidence}"
+
+
+def _clear_filters() -> None:
+    """Every filter back to "no restriction" (the URL follows at the end of the run)."""
+    for key in ("f_country", "f_actor", "f_kind", "f_lang"):
+        st.session_state[key] = []
+    st.session_state["f_minconf"] = 0.0
+    st.session_state["f_article"] = None
+    st.session_state.pop("selected", None)
+
+
+def _filter_summary(view: ViewState) -> str:
+    parts = [
+        f"{name}: {', '.join(values)}"
+        for name, values in (
+            ("country", view.countries),
+            ("actor", view.actors),
+            ("kind", view.kinds),
+            ("language", view.languages),
+        )
+        if values
+    ]
+    if view.min_confidence > 0:
+        parts.append(f"minimum confidence {view.min_confidence:g}")
+    if view.article_id is not None:
+        parts.append(f"article #{view.article_id}")
+    return "; ".join(parts)
+
+
+def empty_filter_notice(store: Store, view: ViewState, counts: dict[str, int]) -> None:
+    """Say so when the filters leave no event or held place on the map, with one button that clears them
+    all (mentions have no actor or kind, so they may still show: they do not count as a match)."""
+    if not data.filters_active(view) or any(counts.get(k) for k in ("control", "provinces", "events")):
+        return
+    summary = md(_filter_summary(view))
+    if data.events_match(store, view):
+        day = view.date.isoformat() if view.date else "this date"
+        st.info(f"No event up to {day} matches these filters ({summary}); they match events at later dates.")
+    else:
+        st.warning(f"No event matches these filters ({summary}).")
+    st.button("Clear filters", key="clear_filters", on_click=_clear_filters, type="primary")
+
+
+def date_moved_notice(date: dt.date) -> None:
+    """A link's `?date=` outside the data was moved to the nearest end: say which date was asked and
+    which one is shown (until the analyst moves the date)."""
+    moved = st.session_state.get("_date_moved")
+    if not moved:
+        return
+    asked, shown, lo, hi = moved
+    if date != shown:
+        st.session_state.pop("_date_moved", None)
+        return
+    st.warning(
+        f"The link asks for {asked.isoformat()}, outside the data ({lo.isoformat()} to {hi.isoformat()}): "
+        f"showing {shown.isoformat()} instead."
+    )
 
 
 def _undated_chosen() -> None:
@@ -306,11 +366,16 @@ def selection_panel(store: Store, layers: mapview.MapLayers, analyst: str, edita
     if point is not None:
         lat, lon = point
         for rec in _near(layers.control, lat, lon).to_dict("records"):
-            holder = as_text(rec.get("controller")) or as_text(rec.get("state"))
-            st.markdown(
-                f"**{md(rec.get('name'))}**: held by **{md(holder)}** since "
-                f"{md(mapview._date_text(rec.get('since'), rec.get('since_precision')))}"
-            )
+            holder = mapview.holder_text(rec.get("controller"), rec.get("state"))
+            since = md(mapview.date_text(rec.get("since"), rec.get("since_precision")))
+            if holder == mapview.VACATED:
+                left = as_text(rec.get("previous_controller"))
+                st.markdown(
+                    f"**{md(rec.get('name'))}**: {md(holder)} since {since}"
+                    + (f", left by **{md(left)}**" if left else "")
+                )
+            else:
+                st.markdown(f"**{md(rec.get('name'))}**: held by **{md(holder)}** since {since}")
             if as_text(rec.get("evidence")):
                 origin = as_text(rec.get("title")) or as_text(rec.get("source"))
                 st.caption(f"“{md(rec['evidence'])}” — {md(origin)}")
@@ -459,11 +524,14 @@ def reader_tab(store: Store, view: ViewState, articles: pd.DataFrame) -> None:
     events = store.events_df(aid)
     if len(events):
         st.markdown("**Events read from this article**")
-        table = events[
-            ["kind", "actor", "place", "event_date", "date_precision", "status", "evidence"]
-        ].copy()
-        table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
-        st.dataframe(table, hide_index=True)
+        table = events[["kind", "actor", "place", "event_date", "date_precision", "status", "evidence"]]
+        table = table.assign(
+            event_date=[
+                mapview.date_text(d, p)
+                for d, p in zip(table["event_date"], table["date_precision"], strict=True)
+            ]
+        ).drop(columns=["date_precision"])
+        st.dataframe(table.rename(columns={"event_date": "date"}), hide_index=True)
 
 
 def main() -> None:
@@ -488,6 +556,10 @@ def main() -> None:
     time_bar(store, view, bounds)
     view = _view()
     date = view.date
+    # Notices come and go; each lives in a container that is always there, so the elements after it (the
+    # map) keep their place in the page and the map iframe is not remounted (that would lose its state).
+    with st.container():
+        date_moved_notice(date)
 
     if st.session_state.get("_since_for") != date:
         st.session_state["_since"] = data.previous_step(date, st.session_state.get("_shown_date"))
@@ -509,6 +581,8 @@ def main() -> None:
     col_map, col_side = st.columns([3, 2])
     with col_map:
         c = built.counts
+        with st.container():  # always present: see the date notice above
+            empty_filter_notice(store, view, c)
         st.caption(
             f"Control at **{date.isoformat()}** · {_n(c['control'], 'place')} with a control change, "
             f"{_n(c['provinces'], 'province')} shaded, {_n(c['events'], 'event')} "

@@ -91,7 +91,7 @@ def events_table(
     visible = geo_layers.events_layer(store, date, flt, since=since)
     base, by_id = _event_row_cache(store, flt)
     rows = [
-        [*by_id[eid][:10], 1 if new else 0]
+        [*by_id[eid][:10], 1 if new else 0, *by_id[eid][11:]]  # index 10 is "new"; the rest kept as built
         for eid, new in zip(visible["event_id"].astype(int).tolist(), visible["is_new"].tolist(), strict=True)
         if eid in by_id
     ]
@@ -150,6 +150,27 @@ def _options(store: Store) -> Options:
         actors=uniq(ev["actor"]) if len(ev) else (),
         kinds=uniq(ev["kind"]) if len(ev) else (),
         languages=uniq(arts["language"]) if len(arts) else (),
+    )
+
+
+def events_match(store: Store, view: ViewState) -> bool:
+    """Whether the view's filters let through any event at any date (dated or not, placed or not). False
+    means the filters match no event at all (mentions carry no actor or kind, so they may still show),
+    which the page says, with a way to clear the filters, instead of showing an empty map."""
+    flt = layer_filter(view)
+
+    def compute() -> bool:
+        return bool(
+            len(geo_layers.events_layer(store, None, flt)) or len(geo_layers.undated_events(store, flt))
+        )
+
+    return bool(_memo(store, "events_match", compute, flt))
+
+
+def filters_active(view: ViewState) -> bool:
+    """Whether any filter (not the date or the basemap) restricts the view."""
+    return bool(view.countries or view.actors or view.kinds or view.languages or view.min_confidence > 0) or (
+        view.article_id is not None
     )
 
 

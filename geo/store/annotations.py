@@ -465,10 +465,10 @@ def apply_article_states(
 def redate_events(
     df: pd.DataFrame, article_states: dict[str, dict[str, Any]], event_states: dict[str, dict[str, Any]]
 ) -> None:
-    """Re-date the events of articles the analyst dated (``set_date``), unless the event's own date was
-    edited: an event with a date expression ("on Thursday", "in 2014") is resolved again against the new
-    article date (geo.parse.dates.resolve_relative); one without simply takes the article's date.
-    ``event_date`` is still an ISO string here."""
+    """Re-date the events of articles the analyst dated (``set_date``), except the fields (date, precision)
+    an analyst edited on the event itself: an event with a date expression ("on Thursday", "in 2014") is
+    resolved again against the new article date (geo.parse.dates.resolve_relative); one without simply
+    takes the article's date. ``event_date`` is still an ISO string here."""
     dates = article_date_overrides(article_states)
     if not dates or df.empty:
         return
@@ -485,8 +485,12 @@ def redate_events(
     for pos in positions.tolist():
         date, prec = dates[cast(str, df["content_hash"].iat[pos])]  # isin(dates) matched it
         df.iloc[pos, c_adate] = pd.NaT if date is None else pd.Timestamp(date)
-        own = event_states.get(cast(str, df["target_key"].iat[pos])) or {}
-        if "event_date" in (own.get("fields") or {}):
+        own = (event_states.get(cast(str, df["target_key"].iat[pos])) or {}).get("fields") or {}
+        # What the analyst edited on the event itself stays; the rest is re-dated. So an edited date without
+        # a precision keeps the precision the event was shown with (the re-dated one), not the one parsed
+        # before the article had a date (often none).
+        keep_date, keep_prec = "event_date" in own, "date_precision" in own
+        if keep_date and keep_prec:
             continue
         expr = df["date_expression"].iat[pos]
         if isinstance(expr, str) and expr.strip():
@@ -495,11 +499,14 @@ def redate_events(
             new_date, new_prec = resolve_relative(expr, base, language, article_precision=prec)
             if new_date is None and base is not None:
                 continue  # the expression does not depend on the article date: keep what was parsed
-            df.iat[pos, c_date] = new_date.isoformat() if new_date else None
-            df.iat[pos, c_prec] = new_prec if new_date else None
+            new_iso = new_date.isoformat() if new_date else None
         else:
-            df.iat[pos, c_date] = date
-            df.iat[pos, c_prec] = prec
+            new_iso, new_prec = date, prec
+        if not keep_date:
+            df.iat[pos, c_date] = new_iso
+        if not keep_prec:
+            dated = isinstance(df["event_date"].iat[pos], str) and bool(new_iso)
+            df.iat[pos, c_prec] = new_prec if dated else None
 
 
 def inherit_mention_states(

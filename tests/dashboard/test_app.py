@@ -405,3 +405,109 @@ def test_an_empty_store_opens_with_a_hint(tmp_path: Path, monkeypatch: pytest.Mo
     assert not at.exception
     assert any("store is empty" in i.value for i in at.info)
     assert tables(at)["events"][0]["rows"] == []
+
+
+# --- item 7 (wrong or silent values) and item 12 (filters that match nothing) of issue 15 ---------------
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(html.unescape(m.value) for m in at.markdown)
+
+
+def test_a_vacated_place_reads_vacated_not_nan(seed_db: Path) -> None:
+    """Kandahar after the Taliban withdrew (no one took over): the panel and the map say "vacated (no
+    holder)" and who left, never "held by nan"."""
+    with Store(seed_db) as store:
+        ev = store.events_df()
+        row = ev[ev["place"].astype(str).str.startswith("Kandah")].iloc[0]
+        store.annotate("event", row["target_key"], "edit_event", {"kind": "withdrew"}, analyst="t")
+    at = _app(date="2021-08-13")
+    at.session_state["sel_point"] = (float(row["latitude"]), float(row["longitude"]))
+    at.run()
+    assert not at.exception
+    text = _markdown(at)
+    assert "vacated (no holder) since 2021-08-12 (day), left by **Taliban**" in text
+    assert "nan" not in text.lower().replace("kandah", "")
+    held = control_places(at)
+    assert [held[n] for n in held if n.startswith("Kandah")] == ["vacated (no holder)"]
+    assert "vacated (no holder)" in tables(at)["provinces"][0]["actors"]
+
+
+def test_editing_only_the_date_keeps_the_precision(seed_db: Path) -> None:
+    """Seed 002's events are dated through their article (the shipped analyst annotation); changing only
+    an event's date keeps its day precision, and Mosul's year precision stays a year."""
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "seed_annotations.json"
+    with Store(seed_db) as store:
+        store.import_annotations(json.loads(sample.read_text(encoding="utf-8")))
+    at = _app(date="2021-08-13")
+    at.text_input(key="analyst").set_value("Editor").run()
+    k, row = _select_event(at, seed_db, "Her")
+    assert row["date_precision"] == "day"
+    at.date_input(key=f"{k}_date").set_value(dt.date(2021, 8, 11))
+    at.button(key=f"{k}_edit").click().run()
+    assert not at.exception
+    with Store(seed_db) as store:
+        ev = store.events_df().set_index("target_key").loc[row["target_key"]]
+    assert pd.Timestamp(ev["event_date"]).date() == dt.date(2021, 8, 11) and ev["date_precision"] == "day"
+    assert "2021-08-11 (day)" in _markdown(at) and "(-)" not in _markdown(at)
+
+    k, row = _select_event(at, seed_db, "Mosul")
+    at.date_input(key=f"{k}_date").set_value(dt.date(2014, 6, 10))
+    at.button(key=f"{k}_edit").click().run()
+    with Store(seed_db) as store:
+        ev = store.events_df().set_index("target_key").loc[row["target_key"]]
+    assert ev["date_precision"] == "year"
+
+
+def test_a_link_date_outside_the_data_is_moved_and_said(seed_db: Path) -> None:
+    at = _app(date="1999-01-01")
+    assert at.slider(key="date").value == dt.date(2014, 1, 1)
+    notes = [w.value for w in at.warning]
+    assert any("1999-01-01" in n and "showing 2014-01-01" in n for n in notes), notes
+    at.slider(key="date").set_value(dt.date(2021, 8, 12)).run()
+    assert not any("1999-01-01" in w.value for w in at.warning)  # gone once the analyst moves the date
+
+    late = _app(date="2030-05-01")
+    assert late.slider(key="date").value == dt.date(2021, 8, 12)
+    assert any("2030-05-01" in w.value and "showing 2021-08-12" in w.value for w in late.warning)
+    assert not any("outside the data" in w.value for w in _app(date="2021-08-11").warning)
+
+
+def test_a_year_precision_capture_is_marked_approximate(seed_db: Path) -> None:
+    """Mosul, captured "2014" (year precision): every place that shows the date says "≈ 2014 (year
+    precision)", the marker and the circle carry the dashed-outline flag, and the legend explains it."""
+    at = _app(date="2014-06-01")
+    ctrl = {r[2]: r for r in tables(at)["control"][0]["rows"]}
+    assert ctrl["Mosul"][4] == "≈ 2014 (year precision)" and ctrl["Mosul"][9] == 1
+    ev = [r for r in tables(at)["events"][0]["rows"] if r[5] == "Mosul"]
+    assert ev and ev[0][4] == "≈ 2014 (year precision)" and ev[0][11] == 1
+    assert "approximate date" in folium_args(at)["script"]
+    _select_event(at, seed_db, "Mosul")
+    text = _markdown(at)
+    assert "held by **Islamic State** since ≈ 2014 (year precision)" in text
+    assert "Islamic State, ≈ 2014 (year precision)" in text
+    # a day-precision date is not marked
+    later = _app(date="2021-08-12")
+    kandahar = [r for r in tables(later)["events"][0]["rows"] if r[5].startswith("Kandah")]
+    assert kandahar[0][4] == "2021-08-12 (day)" and kandahar[0][11] == 0
+
+
+def test_filters_that_match_nothing_say_so_and_clear_in_one_click(seed_db: Path) -> None:
+    at = _app(date="2021-08-12", country="IQ", actor="Taliban", minconf="0.5")
+    assert not at.exception
+    assert tables(at)["events"][0]["rows"] == []
+    notes = [html.unescape(w.value) for w in at.warning]
+    assert any("No event matches these filters (country: IQ; actor: Taliban" in n for n in notes), notes
+    at.button(key="clear_filters").click().run()
+    assert not at.exception
+    assert at.multiselect(key="f_country").value == [] and at.multiselect(key="f_actor").value == []
+    assert at.slider(key="f_minconf").value == 0.0
+    assert not any(k in at.query_params for k in ("country", "actor", "minconf"))
+    assert at.query_params["date"] in ("2021-08-12", ["2021-08-12"])  # the date is not a filter
+    assert tables(at)["events"][0]["rows"]
+    assert not any("matches these filters" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "clear_filters"]
+    # filters that match items at other dates only: said, with the same button
+    early = _app(date="2014-06-01", country="AF")
+    assert any("they match events at later dates" in html.unescape(i.value) for i in early.info)
+    assert [b for b in early.button if b.key == "clear_filters"]

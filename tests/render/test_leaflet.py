@@ -140,13 +140,13 @@ def test_layers_hold_what_the_tables_say() -> None:
     tables = mapview.layer_tables(mapview.render_html(built))
     ctrl = tables["control"][0]
     holders = {r[2]: ctrl["actors"][r[3]] for r in ctrl["rows"]}
-    assert holders == {"Herat": "Taliban", "Kunduz": "vacated"}
-    # month precision is shown as a month, never as a made-up day
-    assert any(r[4] == "2021-07 (month)" for r in ctrl["rows"])
+    assert holders == {"Herat": "Taliban", "Kunduz": "vacated (no holder)"}
+    # month precision is shown as an approximate month, never as a made-up day
+    assert any(r[4] == "≈ 2021-07 (month precision)" for r in ctrl["rows"])
     ev = tables["events"][0]
     by_place = {r[5]: r for r in ev["rows"]}
     assert by_place["Herat"][10] == 1 and by_place["Mosul"][10] == 0  # new since the previous step
-    assert by_place["Mosul"][4] == "2014 (year)"
+    assert by_place["Mosul"][4] == "≈ 2014 (year precision)"
     assert by_place["Herat"][8].startswith("confirmed")  # annotation status in the popup
     mentions = {r[2]: r for r in tables["mentions"][0]["rows"]}
     assert mentions["Kabul"][3] == 7 and mentions["Kabul"][4] == 3  # 7 mentions in 3 articles
@@ -283,3 +283,64 @@ def test_template_like_article_text_is_shown_as_text_not_evaluated() -> None:
     ev = mapview.layer_tables(html)["events"][0]
     assert ev["rows"][0][6] == "Rebels wrote {{ 7*7 }} and {% if x %}y{% endif %} on the wall {# c #}."
     assert "49" not in ev["rows"][0][6]
+
+
+def test_a_vacated_place_never_reads_nan_or_none() -> None:
+    """A place whose holder withdrew reads "vacated (no holder)" in the point and province popups, whatever
+    form the missing controller takes (None, NaN, pd.NA)."""
+    for missing in (None, float("nan"), pd.NA):
+        control = _control().astype(object)
+        control.at[1, "controller"] = missing
+        data, _ = mapview.control_points(control, {})
+        holders = {r[2]: data["actors"][r[3]] for r in data["rows"]}
+        assert holders["Kunduz"] == "vacated (no holder)", missing
+        provinces = gpd.GeoDataFrame(
+            [dict(name="Kunduz", controller=missing, state="vacated", seat_name="Kunduz", since=None)],
+            geometry=[shapely.box(68, 36, 69, 37)],
+        )
+        pdata, _ = mapview.province_rows(provinces, {})
+        assert pdata["actors"] == ["vacated (no holder)"]
+    assert mapview.holder_text(float("nan"), "vacated") == "vacated (no holder)"
+    assert mapview.holder_text(None, None) == "unknown"
+    assert "nan" not in mapview.render_html(_built()).split("cm-data:control")[1].split("cm-end")[0]
+
+
+def test_approximate_dates_are_marked_in_text_and_drawn_dashed() -> None:
+    """A year- or month-precision date says "≈ ... (year precision)" and its row carries the flag the JS
+    draws as a dashed outline; a day-precision date does not. The legend explains the dashes."""
+    assert mapview.date_text(pd.Timestamp("2014-01-01"), "year") == "≈ 2014 (year precision)"
+    assert mapview.date_text(dt.date(2021, 7, 1), "month") == "≈ 2021-07 (month precision)"
+    assert mapview.date_text(dt.date(2021, 8, 12), "day") == "2021-08-12 (day)"
+    assert mapview.date_text(None, "year") == "undated"
+    html = mapview.render_html(_built())
+    tables = mapview.layer_tables(html)
+    ev = {r[5]: r for r in tables["events"][0]["rows"]}
+    assert (ev["Mosul"][11], ev["Herat"][11]) == (1, 0)
+    ctrl = {r[2]: r for r in tables["control"][0]["rows"]}
+    assert (ctrl["Kunduz"][9], ctrl["Herat"][9]) == (1, 0)
+    provinces = gpd.GeoDataFrame(
+        [
+            dict(
+                name="Nineveh",
+                controller="Islamic State",
+                state="held",
+                since=pd.Timestamp("2014-01-01"),
+                since_precision="year",
+            ),
+            dict(
+                name="Herat",
+                controller="Taliban",
+                state="held",
+                since=pd.Timestamp("2021-08-12"),
+                since_precision="day",
+            ),
+        ],
+        geometry=[shapely.box(42, 35, 44, 37), shapely.box(61, 33, 63, 35)],
+    )
+    pdata, _ = mapview.province_rows(provinces, {})
+    props = {f["properties"]["n"]: f["properties"] for f in pdata["fc"]["features"]}
+    assert props["Nineveh"]["u"] == 1 and props["Nineveh"]["d"] == "≈ 2014 (year precision)"
+    assert props["Herat"]["u"] == 0
+    # the drawing code uses the flags, and the legend says what a dashed outline means
+    assert "dashArray: r[9] ?" in html and "r[11] === 1" in html and "cm-approx" in html
+    assert "approximate date" in html and "≈ 2014 (year precision)" in html

@@ -23,8 +23,10 @@ from geo.render.leaflet.builder import (
     selection_group,
 )
 from geo.render.leaflet.tables import (
+    APPROXIMATE,
     EVIDENCE_MAX,
     STATUS_TEXT,
+    VACATED,
     PrebuiltTable,
     boundary_data,
     control_points,
@@ -32,17 +34,21 @@ from geo.render.leaflet.tables import (
     dateline_rows,
     esc,
     event_rows,
+    holder_text,
     js_json,
     mention_rows,
+    precise_text,
     province_rows,
 )
 
 _date_text = date_text  # the dashboard's selection panel still calls it by its old name
 
 __all__ = [
+    "APPROXIMATE",
     "EVENTS_CLUSTER_THRESHOLD",
     "EVIDENCE_MAX",
     "STATUS_TEXT",
+    "VACATED",
     "BuiltMap",
     "DataLayer",
     "MapLayers",
@@ -57,10 +63,12 @@ __all__ = [
     "dateline_rows",
     "esc",
     "event_rows",
+    "holder_text",
     "js_json",
     "layer_tables",
     "legend_js",
     "mention_rows",
+    "precise_text",
     "province_rows",
     "render_html",
     "selection_group",

@@ -164,6 +164,8 @@ def legend_js(colours: dict[str, str]) -> str:
     body = (
         f"<details open><summary><b>Legend</b></summary><b>Held by / actor</b>{items}<b>Events</b>{kinds}"
         '<div><i style="background:#999;box-shadow:0 0 0 3px #ffeb3b"></i>new since last step</div>'
+        '<div><i class="cm-approx" style="background:#999"></i>dashed outline: approximate date, '
+        "e.g. ≈ 2014 (year precision)</div>"
         '<div><i style="background:#fdd835"></i>mentions (clustered)</div>'
         '<div><i style="background:#fff;border:2px dashed #000"></i>dateline</div></details>'
     )

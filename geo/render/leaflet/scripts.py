@@ -12,6 +12,7 @@ MAP_CSS = """
   align-items:center;justify-content:center}
 .cm-ev svg{width:12px;height:12px}
 .cm-new{box-shadow:0 0 0 3px #ffeb3b,0 0 6px 4px #000;z-index:1000 !important}
+.cm-approx{border:2px dashed #000}
 .cm-pop{font:12px/1.35 sans-serif;max-width:320px}
 .cm-pop table{border-collapse:collapse;margin-top:4px}
 .cm-pop th{text-align:left;vertical-align:top;padding:1px 6px 1px 0;color:#555;font-weight:600}
@@ -22,6 +23,7 @@ MAP_CSS = """
 .cm-legend summary{cursor:pointer}
 .cm-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
   vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 1px #000}
+.cm-legend i.cm-approx{border:2px dashed #000;box-shadow:none;width:10px;height:10px}
 .cm-legend b{display:block;margin-top:3px}
 .cm-label{font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}
 .leaflet-control-layers{font:12px/1.3 sans-serif}
@@ -54,12 +56,14 @@ window.cmPopup = function(title, rows) {
   }
   return h + '</table></div>';
 };
-window.cmIcon = function(symbols, kind, colour, isNew) {
+// approx: the date is a month or a year (stored as its first day), so the marker gets a dashed outline
+window.cmIcon = function(symbols, kind, colour, isNew, approx) {
   var size = isNew ? 24 : 18;
   return L.divIcon({
     className: '',
     iconSize: [size, size],
-    html: '<div class="cm-ev' + (isNew ? ' cm-new' : '') + '" style="width:' + size + 'px;height:' +
+    html: '<div class="cm-ev' + (isNew ? ' cm-new' : '') + (approx ? ' cm-approx' : '') + '" style="width:' +
+      size + 'px;height:' +
       size + 'px;background:' + colour + '"><svg viewBox="0 0 14 14">' + (symbols[kind] || '') +
       '</svg></div>'
   });
@@ -71,9 +75,10 @@ CONTROL_JS = """
 for (var i = 0; i < D.rows.length; i++) {
   var r = D.rows[i];
   var colour = D.colours[r[3]];
-  var m = L.circleMarker([r[0], r[1]], {radius: 9, color: '#222', weight: 1.5, fillColor: colour,
-    fillOpacity: 0.9, bubblingMouseEvents: false});
-  m.bindTooltip(r[2] + ' \u2014 ' + D.actors[r[3]]);
+  // r[9]: the holder's 'since' is a month or a year: a thicker dashed outline says the date is approximate
+  var m = L.circleMarker([r[0], r[1]], {radius: 9, color: '#222', weight: r[9] ? 2.5 : 1.5,
+    dashArray: r[9] ? '4,3' : null, fillColor: colour, fillOpacity: 0.9, bubblingMouseEvents: false});
+  m.bindTooltip(r[2] + ' \u2014 ' + D.actors[r[3]] + (r[9] ? ' (since ' + r[4] + ')' : ''));
   m.bindPopup((function(r) { return function() {
     return cmPopup(r[2], [['Held by', D.actors[r[3]]], ['Since', r[4]], ['Last confirmed', r[5]],
       ['Evidence', r[6] ? '<q>' + r[6] + '</q>' : ''], ['Article', D.articles[r[7]]], ['Status', r[8]]]);
@@ -88,7 +93,7 @@ var ms = [];
 for (var i = 0; i < D.rows.length; i++) {
   var r = D.rows[i];
   var kind = D.kinds[r[2]];
-  var m = L.marker([r[0], r[1]], {icon: cmIcon(D.symbols, kind, D.colours[r[3]], r[10] === 1),
+  var m = L.marker([r[0], r[1]], {icon: cmIcon(D.symbols, kind, D.colours[r[3]], r[10] === 1, r[11] === 1),
     zIndexOffset: r[10] === 1 ? 1000 : 0, title: r[5] + ': ' + kind});
   m.bindPopup((function(r, kind) { return function() {
     return cmPopup(r[5] + ' \u2014 ' + kind + (r[10] === 1 ? ' (new)' : ''), [['Actor', D.actors[r[3]]],
@@ -135,8 +140,9 @@ for (var i = 0; i < D.rows.length; i++) {
 
 PROVINCES_JS = """
 L.geoJSON(D.fc, {
-  style: function(f) { return {color: '#333', weight: 1, fillColor: D.colours[f.properties.a],
-    fillOpacity: 0.35}; },
+  style: function(f) { var u = f.properties.u === 1;  // approximate 'since': dashed outline
+    return {color: '#333', weight: u ? 2 : 1, dashArray: u ? '6,4' : null,
+      fillColor: D.colours[f.properties.a], fillOpacity: 0.35}; },
   onEachFeature: function(f, layer) {
     var p = f.properties;
     layer.bindTooltip(p.n + ' \u2014 ' + D.actors[p.a]);

@@ -57,20 +57,44 @@ def js_json(data: Any) -> str:
     return _JINJA_OPENERS.sub(r"\\u007b", text)
 
 
+#: Precisions whose date is a stand-in (a month or year is stored as its first day): shown with "≈" and
+#: drawn with a dashed outline, so a capture "in 2014" is not read as a capture on 1 January 2014.
+APPROXIMATE = frozenset({"month", "year"})
+#: The label of a place whose holder withdrew and nobody took over (controller None, state "vacated").
+VACATED = "vacated (no holder)"
+_CUT = {"month": 7, "year": 4}
+
+
+def precise_text(iso_day: str, precision: Any) -> str:
+    """'2021-08-12 (day)'; a month or year precision prints '≈ 2021-08 (month precision)' or
+    '≈ 2014 (year precision)' (no made-up days, and the approximation is said)."""
+    if not iso_day:
+        return ""
+    if not precision or _missing(precision):
+        return iso_day
+    if precision in APPROXIMATE:
+        return f"≈ {iso_day[: _CUT[precision]]} ({precision} precision)"
+    return f"{iso_day} ({precision})"
+
+
 def date_text(value: Any, precision: Any = None) -> str:
-    """'2021-08-12 (day)'; month precision prints '2021-08', year precision '2021' (no made-up days)."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    """A date honest to its precision (see `precise_text`); 'undated' when missing."""
+    if _missing(value):
         return "undated"
     if isinstance(value, pd.Timestamp):
         value = value.date()
     if isinstance(value, dt.datetime):
         value = value.date()
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if precision == "month":
-        text = text[:7]
-    elif precision == "year":
-        text = text[:4]
-    return f"{text} ({precision})" if precision else text
+    return precise_text(text, precision)
+
+
+def holder_text(controller: Any, state: Any) -> str:
+    """Who holds a place: the controller, `VACATED` for a place left empty, else 'unknown'
+    (never 'nan' or 'None' from a missing value)."""
+    if not _missing(controller) and str(controller).strip():
+        return str(controller)
+    return VACATED if not _missing(state) and state == "vacated" else "unknown"
 
 
 class _Interner:
@@ -137,23 +161,19 @@ def _coords(df: pd.DataFrame, name: str) -> list[float]:
 
 
 def _dates(df: pd.DataFrame, name: str, precision: str | None = None) -> list[str]:
-    """Dates as text honest to their precision ('2018-07' for a month), '' when missing."""
+    """Dates as text honest to their precision ('≈ 2018-07 (month precision)'), '' when missing."""
     if name not in df.columns or len(df) == 0:
         return [""] * len(df)
     dates = pd.to_datetime(df[name], errors="coerce")
     text = _strings(pd.DataFrame({"d": dates.dt.strftime("%Y-%m-%d")}), "d")
     if not precision:
         return text
-    cut = {"month": 7, "year": 4}
-    out = []
-    for t, p in zip(text, _strings(df, precision), strict=True):
-        if not t:
-            out.append("")
-        elif p:
-            out.append(f"{t[: cut.get(p, 10)]} ({p})")
-        else:
-            out.append(t)
-    return out
+    return [precise_text(t, p) for t, p in zip(text, _strings(df, precision), strict=True)]
+
+
+def _approximate(df: pd.DataFrame, precision: str) -> list[int]:
+    """1 where the row's date precision is a month or a year (drawn dashed), else 0."""
+    return [1 if p in APPROXIMATE else 0 for p in _strings(df, precision)]
 
 
 def _articles(df: pd.DataFrame) -> list[str]:
@@ -177,10 +197,7 @@ def _get(row: Any, name: str, default: Any = None) -> Any:
 
 def _controller(row: dict) -> str:
     """The holder's name; a vacated place (controller None) is labelled so, not 'unknown'."""
-    actor = _get(row, "controller") or _get(row, "actor")
-    if actor:
-        return str(actor)
-    return "vacated" if _get(row, "state") == "vacated" else "unknown"
+    return holder_text(_get(row, "controller") or _get(row, "actor"), _get(row, "state"))
 
 
 STATUS_TEXT = {
@@ -196,14 +213,15 @@ def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tup
 
     Columns of geo.maps.layers.control_layer: name, controller (None when vacated), state, since,
     since_precision, last_confirmed, evidence, title/source, status; coordinates latitude/longitude.
+    Row: lat, lon, name, actor index, since, last confirmed, evidence, article index, status, approximate
+    (1 when `since` has month or year precision: the JS draws a dashed outline).
     """
     df = _points(control)
     n = len(df)
     actors, articles = _Interner(), _Interner()
     colour_list: list[str] = []
     holders = [
-        c if c else ("vacated" if st == "vacated" else "unknown")
-        for c, st in zip(_strings(df, "controller"), _strings(df, "state"), strict=True)
+        holder_text(c, st) for c, st in zip(_strings(df, "controller"), _strings(df, "state"), strict=True)
     ]
     actor_idx = []
     for actor in holders:
@@ -223,6 +241,7 @@ def control_points(control: pd.DataFrame | None, colours: dict[str, str]) -> tup
             _escaped([e[:EVIDENCE_MAX] for e in _strings(df, "evidence")]),
             [articles(a) for a in _escaped(_articles(df))],
             _escaped(_statuses(df)),
+            _approximate(df, "since_precision"),
             strict=True,
         )
     ]
@@ -236,6 +255,8 @@ def event_rows(
 
     Columns of geo.maps.layers.events_layer: kind, actor, place, event_date, date_precision, where_precision,
     evidence, title/source, status, is_new; coordinates latitude/longitude. `is_new` wins over `new_since`.
+    Row: lat, lon, kind index, actor index, date, place, evidence, article index, status, where precision,
+    new (0/1), approximate (1 for a month- or year-precision date: dashed outline).
     """
     df = _points(events)
     kinds, actors, articles = _Interner(), _Interner(), _Interner()
@@ -268,6 +289,7 @@ def event_rows(
             _escaped(_statuses(df)),
             _escaped(_strings(df, "where_precision")),
             is_new,
+            _approximate(df, "date_precision"),
             strict=True,
         )
     ]
@@ -410,6 +432,7 @@ def province_rows(
                     "c": esc(_get(row, "seat_name", "")),
                     "d": esc(date_text(_get(row, "since"), _get(row, "since_precision"))),
                     "e": esc(str(_get(row, "evidence", ""))[:EVIDENCE_MAX]),
+                    "u": 1 if _get(row, "since_precision") in APPROXIMATE else 0,
                 },
             }
         )
