@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -11,22 +10,9 @@ import pyogrio
 import pytest
 
 from geo.cli import main  # noqa: E402
-from tests.fixtures.annotated_store import annotated_hand_store
+from tests.fixtures.cli import run
 
 pytestmark = pytest.mark.requires_gazetteer
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "store.sqlite"
-    annotated_hand_store(path).close()
-    return path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_geojson_and_csv_hold_the_annotated_events(db, tmp_path, capsys):

@@ -11,24 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo.cli import main
 from geo.cli.exitcodes import ExitCode
-from tests.fixtures.annotated_store import annotated_hand_store
+from tests.fixtures.cli import run
 
 pytestmark = pytest.mark.requires_gazetteer
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("rules") / "store.sqlite"
-    annotated_hand_store(path).close()
-    return path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ------------------------------------------------------------------------- export: suffix and format

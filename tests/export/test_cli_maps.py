@@ -10,25 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo.cli import main  # noqa: E402
-from tests.fixtures.annotated_store import annotated_hand_store
+from tests.fixtures.cli import run
 
 pytestmark = pytest.mark.requires_gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "store.sqlite"
-    annotated_hand_store(path).close()
-    return path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_png_map_of_a_country(db, tmp_path, capsys):
