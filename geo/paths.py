@@ -28,6 +28,7 @@ __all__ = [
     "gazetteer_dir",
     "cache_dir",
     "default_store_path",
+    "sqlite_url_path",
     "package_file",
     "dashboard_dir",
     "vendor_dir",
@@ -71,8 +72,16 @@ def default_store_path() -> Path:
     """`$CONFLICTMAP_DB` (a path or `sqlite:///path`) if set, else `conflictmap.sqlite` in `home()`."""
     env = os.environ.get("CONFLICTMAP_DB")
     if env:
-        return Path(env.removeprefix("sqlite:///")).expanduser()
+        return sqlite_url_path(env)
     return home() / "conflictmap.sqlite"
+
+
+def sqlite_url_path(target: str) -> Path:
+    """The file of an ``sqlite:///path`` URL (SQLAlchemy's spelling: four slashes for an absolute path),
+    or `target` itself as a path when it is not such a URL."""
+    if target[:9].lower() == "sqlite://":
+        target = target[9:].removeprefix("/")
+    return Path(target).expanduser()
 
 
 def package_file(package: str, *parts: str) -> Path:

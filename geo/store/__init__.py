@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from geo.errors import (
     ConfigurationError,
@@ -23,7 +22,7 @@ from geo.errors import (
     StoreLockedError,
     StoreReadOnlyError,
 )
-from geo.paths import default_store_path
+from geo.paths import default_store_path, sqlite_url_path
 from geo.store.annotations import place_fields
 from geo.store.base import (
     ANNOTATION_ACTIONS,
@@ -85,7 +84,7 @@ def open_store(target: str | os.PathLike[str] | None = None) -> StoreBackend:
     if isinstance(target, str) and (match := _URL.match(target)):
         scheme = match["scheme"].lower()
         if scheme == "sqlite":
-            return Store(Path(target.removeprefix(match[0]).removeprefix("/")))
+            return Store(sqlite_url_path(target))
         if scheme.split("+", 1)[0] in ("postgresql", "postgres"):
             raise ConfigurationError(
                 f"store {_redact(target)}: the PostgreSQL backend is not available yet; "

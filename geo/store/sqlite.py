@@ -401,21 +401,11 @@ class Store:
 
     def mentions_df(self, article_id: int | None = None, *, include_rejected: bool = True) -> pd.DataFrame:
         """Place mentions with annotations applied (columns: :meth:`StoreBackend.mentions_df`)."""
-        df = self.effective_mentions()
-        if article_id is not None:
-            df = df[df["article_id"] == int(article_id)]
-        if not include_rejected:
-            df = df[df["status"] != "rejected"]
-        return df.copy()
+        return _select(self.effective_mentions(), article_id, include_rejected)
 
     def events_df(self, article_id: int | None = None, *, include_rejected: bool = True) -> pd.DataFrame:
         """Events with annotations applied (columns and rules: :meth:`StoreBackend.events_df`)."""
-        df = self.effective_events()
-        if article_id is not None:
-            df = df[df["article_id"] == int(article_id)]
-        if not include_rejected:
-            df = df[df["status"] != "rejected"]
-        return df.copy()
+        return _select(self.effective_events(), article_id, include_rejected)
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         """(earliest, latest) over article dates and effective event dates; (None, None) if none."""
@@ -1017,3 +1007,12 @@ def _event_rows(article_id: int, events: list[Event]) -> list[tuple[Any, ...]]:
 
 #: The SQLite backend under a name that says so (``Store`` stays the name callers know).
 SQLiteStore = Store
+
+
+def _select(df: pd.DataFrame, article_id: int | None, include_rejected: bool) -> pd.DataFrame:
+    """A caller's own copy of an effective frame, for one article and without rejected rows if asked."""
+    if article_id is not None:
+        df = df[df["article_id"] == int(article_id)]
+    if not include_rejected:
+        df = df[df["status"] != "rejected"]
+    return df.copy()

@@ -41,8 +41,6 @@ from geo.render.leaflet.tables import (
     province_rows,
 )
 
-_date_text = date_text  # the dashboard's selection panel still calls it by its old name
-
 __all__ = [
     "APPROXIMATE",
     "EVENTS_CLUSTER_THRESHOLD",
